@@ -1,0 +1,55 @@
+// One run: arch x workload x energy table -> simulated, checked, accounted results.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/base/arch_spec.h"
+#include "model/base/energy.h"
+#include "model/base/unit.h"
+#include "model/base/workload.h"
+
+namespace cssim {
+
+// Which loop advances the clock. Both tick the same unit classes and must agree to the cycle.
+enum class Kernel { kSystemC, kDirect };
+
+struct RunOptions {
+  Kernel kernel = Kernel::kSystemC;
+  bool check = true;  // compare the output tensor with model/ref, bit for bit
+};
+
+struct LayerResult {
+  std::string name;
+  std::string kind;          // layer kinds executed together, e.g. "conv+requant+relu"
+  Cycle cycles = 0;
+  int64_t macs = 0;          // useful MACs
+  double mac_utilization = 0;
+  uint64_t dram_bytes = 0;   // read + written
+  EnergyReport energy;       // this layer's actions only
+};
+
+struct RunResult {
+  ArchSpec arch;
+  Workload workload;
+  EnergyTable energy_table;
+  std::string mode = "dense";
+  Cycle cycles = 0;
+  int64_t macs = 0;
+  int64_t pe_count = 0;
+  double mac_utilization = 0;  // macs / (cycles * pe_count)
+  double inferences_per_s = 0;
+  EnergyReport energy;
+  std::vector<LayerResult> layers;
+  std::string output_check;  // "bit-exact", or "skipped"
+  double wall_seconds = 0;
+};
+
+// Throws InputError for a workload that cannot be mapped (e.g. a tile that cannot fit) and
+// SimError for a model failure (deadlock, output mismatch).
+RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable& table,
+              const RunOptions& options);
+
+}  // namespace cssim
