@@ -76,4 +76,20 @@ std::vector<uint64_t> StatGroup::Snapshot() const {
   return v;
 }
 
+DataTypeCounters::DataTypeCounters(StatGroup& parent, const std::string& name,
+                                   const std::string& unit, const std::string& description,
+                                   const std::string& action) {
+  for (DataType t :
+       {DataType::kNone, DataType::kWeight, DataType::kInput, DataType::kPsum, DataType::kOutput})
+    counters_.push_back(std::make_unique<Counter>(parent, name + "_" + DataTypeName(t), unit,
+                                                  description + " (" + DataTypeName(t) + ")",
+                                                  action, t));
+}
+
+uint64_t DataTypeCounters::Total() const {
+  uint64_t n = 0;
+  for (const auto& c : counters_) n += c->value();
+  return n;
+}
+
 }  // namespace cssim

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,18 @@ class StatGroup {
   EnergyRef energy_;
   std::vector<Counter*> counters_;
   std::vector<StatGroup*> children_;
+};
+
+// One counter per data type for the same action: "<name>_weight", "<name>_input", ...
+class DataTypeCounters {
+ public:
+  DataTypeCounters(StatGroup& parent, const std::string& name, const std::string& unit,
+                   const std::string& description, const std::string& action);
+  void Add(DataType t, uint64_t n = 1) { counters_[static_cast<int>(t)]->Add(n); }
+  uint64_t Total() const;
+
+ private:
+  std::vector<std::unique_ptr<Counter>> counters_;  // indexed by DataType
 };
 
 }  // namespace cssim

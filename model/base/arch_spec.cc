@@ -1,0 +1,15 @@
+#include "model/base/arch_spec.h"
+
+namespace cssim {
+
+const char* DataflowName(Dataflow d) {
+  switch (d) {
+    case Dataflow::kOutputStationary:
+      return "os";
+    case Dataflow::kWeightStationary:
+      break;
+  }
+  return "ws";
+}
+
+}  // namespace cssim

@@ -1,0 +1,34 @@
+// Loading the three inputs of a run (arch, workload, energy table) from YAML, and writing them
+// back fully resolved. Keys, types, ranges and defaults come from the schema in params.h; every
+// problem is an InputError naming the file and the key path.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/base/arch_spec.h"
+#include "model/base/energy.h"
+#include "model/base/workload.h"
+
+namespace cssim {
+
+// $CSSIM_DATA_DIR if set, else the source tree's workloads/ (CSSIM_SOURCE_DIR, set by the build).
+std::string DataDir();
+
+// "arch" | "workload" | "energy": the stems of the YAML files in DataDir()/arch, /networks,
+// /energy, sorted.
+std::vector<std::string> BuiltinNames(const std::string& kind);
+
+// name_or_path is a file path if it contains '/' or ends in .yaml/.yml, else a built-in name.
+// `source` of the result is the path, or "builtin:<name>".
+ArchSpec LoadArch(const std::string& name_or_path);
+Workload LoadWorkload(const std::string& name_or_path);  // fills every Layer's shapes and types
+EnergyTable LoadEnergyTable(const std::string& name_or_path);
+
+// Fully resolved YAML (every key, DRAM preset expanded) that loads back to an equal value. The
+// source goes in a leading comment; workload layers carry their inferred shapes as comments.
+std::string ToYaml(const ArchSpec& arch);
+std::string ToYaml(const Workload& workload);
+std::string ToYaml(const EnergyTable& table);
+
+}  // namespace cssim

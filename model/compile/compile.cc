@@ -1,0 +1,457 @@
+#include "model/compile/compile.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "model/base/error.h"
+
+namespace cssim {
+namespace {
+
+constexpr uint32_t kAlign = 64;
+uint64_t AlignUp(uint64_t x) { return (x + kAlign - 1) / kAlign * kAlign; }
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int ElemBytes(ElemType t) { return t == ElemType::kInt8 ? 1 : 4; }
+
+struct Group {
+  int first = 0, last = 0;  // layer indices
+  const Layer* main = nullptr;
+  bool requant = false, relu = false;
+  int shift = 0;
+  std::string kind;
+};
+
+std::vector<Group> GroupLayers(const Workload& w) {
+  std::vector<Group> groups;
+  const auto& L = w.layers;
+  for (size_t i = 0; i < L.size();) {
+    Group g;
+    g.first = int(i);
+    g.main = &L[i];
+    g.kind = LayerKindName(L[i].kind);
+    size_t j = i + 1;
+    const bool mac = L[i].kind == LayerKind::kConv || L[i].kind == LayerKind::kLinear;
+    if (L[i].kind == LayerKind::kRequant) {
+      g.requant = true;
+      g.shift = L[i].shift;
+    } else if (L[i].kind == LayerKind::kRelu) {
+      g.relu = true;
+    }
+    if (mac && j < L.size() && L[j].kind == LayerKind::kRequant) {
+      g.requant = true;
+      g.shift = L[j].shift;
+      g.kind += "+requant";
+      ++j;
+    }
+    if (L[i].kind != LayerKind::kRelu && j < L.size() && L[j].kind == LayerKind::kRelu) {
+      g.relu = true;
+      g.kind += "+relu";
+      ++j;
+    }
+    g.last = int(j) - 1;
+    groups.push_back(g);
+    i = j;
+  }
+  return groups;
+}
+
+struct ConvTiling {
+  int rows_out = 1;  // output rows per tile
+  int n_tile = 1;    // output channels per tile
+  uint64_t in_bytes = 0, w_bytes = 0, psum_bytes = 0, out_bytes = 0;
+  uint64_t traffic = 0;
+};
+
+}  // namespace
+
+int64_t ConvGeom::InputAddr(int64_t p, int64_t kk) const {
+  const int64_t oy = oy0 + p / wo, ox = p % wo;
+  const int64_t run = int64_t(kw) * c;
+  const int64_t ky = kk / run, rem = kk % run;
+  const int64_t kx = rem / c, ch = rem % c;
+  const int64_t iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
+  if (iy < 0 || iy >= h || ix < 0 || ix >= w) return -1;
+  return int64_t(in_base) + ((iy - iy0) * w + ix) * c + ch;
+}
+
+const char* StreamKindName(StreamKind k) {
+  switch (k) {
+    case StreamKind::kWsInput:
+      return "ws-input";
+    case StreamKind::kWsWeight:
+      return "ws-weight";
+    case StreamKind::kOsInput:
+      return "os-input";
+    case StreamKind::kOsWeight:
+      return "os-weight";
+  }
+  return "?";
+}
+
+int64_t StreamCmd::Addr(int lane, uint64_t beat) const {
+  switch (kind) {
+    case StreamKind::kWsInput: {
+      const int64_t p = int64_t(beat) / kp, j = int64_t(beat) % kp;
+      const int64_t kk = k0 + int64_t(lane) * kp + j;
+      if (kk >= geom.k) return -2;
+      return geom.InputAddr(p, kk);
+    }
+    case StreamKind::kWsWeight: {
+      const int64_t r = int64_t(beat) / kp, j = int64_t(beat) % kp;
+      const int64_t kk = k0 + r * kp + j;
+      if (kk >= geom.k) return -2;
+      return int64_t(geom.w_base) + int64_t(n_local0 + lane) * geom.k + kk;
+    }
+    case StreamKind::kOsInput:
+      return geom.InputAddr(p0 + lane, int64_t(beat));
+    case StreamKind::kOsWeight:
+      return int64_t(geom.w_base) + int64_t(n_local0 + lane) * geom.k + int64_t(beat);
+  }
+  return -2;
+}
+
+std::vector<int8_t> ToHwc(const std::vector<int8_t>& chw, const Shape& s) {
+  std::vector<int8_t> out(chw.size());
+  for (int c = 0; c < s.c; ++c)
+    for (int y = 0; y < s.h; ++y)
+      for (int x = 0; x < s.w; ++x)
+        out[(size_t(y) * s.w + x) * s.c + c] = chw[(size_t(c) * s.h + y) * s.w + x];
+  return out;
+}
+
+std::vector<int8_t> WeightsToNhwc(const std::vector<int8_t>& nchw, const Layer& l) {
+  const int C = l.in.c;
+  const int kh = l.kind == LayerKind::kLinear ? l.in.h : l.kernel_h;
+  const int kw = l.kind == LayerKind::kLinear ? l.in.w : l.kernel_w;
+  std::vector<int8_t> out(nchw.size());
+  for (int n = 0; n < l.out_channels; ++n)
+    for (int c = 0; c < C; ++c)
+      for (int y = 0; y < kh; ++y)
+        for (int x = 0; x < kw; ++x)
+          out[((size_t(n) * kh + y) * kw + x) * C + c] =
+              nchw[((size_t(n) * C + c) * kh + y) * kw + x];
+  return out;
+}
+
+namespace {
+
+class Compiler {
+ public:
+  Compiler(const ArchSpec& a, const Workload& w) : a_(a), w_(w) {
+    half_ = uint64_t(a.glb.size_kib) * 1024 / 2;
+  }
+
+  Program Run() {
+    Program p;
+    uint64_t next = 0;
+    auto alloc = [&](uint64_t bytes) {
+      const uint64_t at = next;
+      next = AlignUp(next + bytes);
+      return at;
+    };
+    p.input_addr = alloc(uint64_t(w_.input.size()));
+    p.weight_addr.assign(w_.layers.size(), 0);
+    for (size_t i = 0; i < w_.layers.size(); ++i)
+      if (w_.layers[i].weight_count() > 0)
+        p.weight_addr[i] = alloc(uint64_t(w_.layers[i].weight_count()));
+    uint64_t in_addr = p.input_addr;
+    for (const Group& g : GroupLayers(w_)) {
+      const Layer& last = w_.layers[g.last];
+      Op op;
+      op.name = g.main->name;
+      for (int i = g.first + 1; i <= g.last; ++i) op.name += "+" + w_.layers[i].name;
+      op.kind = g.kind;
+      op.first_layer = g.first;
+      op.last_layer = g.last;
+      op.macs = g.main->macs();
+      op.in_addr = in_addr;
+      op.w_addr = p.weight_addr[g.first];
+      op.out_addr = alloc(uint64_t(last.out.size()) * ElemBytes(last.out_type));
+      if (g.main->kind == LayerKind::kConv || g.main->kind == LayerKind::kLinear)
+        CompileConv(g, &op);
+      else
+        CompileVector(g, &op);
+      in_addr = op.out_addr;
+      p.ops.push_back(std::move(op));
+    }
+    p.output_addr = in_addr;
+    p.output_shape = w_.layers.back().out;
+    p.output_type = w_.layers.back().out_type;
+    p.dram_bytes = next;
+    return p;
+  }
+
+ private:
+  [[noreturn]] void TooSmall(const Layer& l, uint64_t need) {
+    std::ostringstream os;
+    os << "layer '" << l.name << "' needs " << CeilDiv(int64_t(need) * 2, 1024)
+       << " KiB for its smallest double-buffered tile, the GLB has " << a_.glb.size_kib << " KiB";
+    throw InputError(a_.source, "glb.size_kib", os.str(),
+                     ">= " + std::to_string(CeilDiv(int64_t(need) * 2, 1024)) + " for " +
+                         w_.name);
+  }
+
+  void CompileConv(const Group& g, Op* op) {
+    const Layer& l = *g.main;
+    const Layer& last = w_.layers[g.last];
+    const bool linear = l.kind == LayerKind::kLinear;
+    const int C = l.in.c, H = l.in.h, W = l.in.w, N = l.out_channels;
+    const int kh = linear ? H : l.kernel_h, kw = linear ? W : l.kernel_w;
+    const int stride = linear ? 1 : l.stride, pad = linear ? 0 : l.pad;
+    const int Ho = l.out.h, Wo = l.out.w;
+    const int64_t K = int64_t(kh) * kw * C;
+    const int R = a_.array.rows, Cols = a_.array.cols;
+    const bool ws = a_.array.dataflow == Dataflow::kWeightStationary;
+    const int out_elem = ElemBytes(last.out_type);
+    // ws: reduction entries per PE and rows used, so that the K reduction needs fewest passes.
+    const int kp = int(std::min<int64_t>(a_.pe.weight_rf_entries, CeilDiv(K, R)));
+    const int rows_used = int(std::min<int64_t>(R, CeilDiv(K, kp)));
+    const int64_t k_passes = CeilDiv(K, int64_t(rows_used) * kp);
+
+    auto size_of = [&](int rows_out, int n_tile) {
+      ConvTiling t;
+      t.rows_out = rows_out;
+      t.n_tile = n_tile;
+      const int64_t rows_in = std::min<int64_t>(H, int64_t(rows_out - 1) * stride + kh);
+      const int64_t P = int64_t(rows_out) * Wo;
+      t.in_bytes = AlignUp(uint64_t(rows_in) * W * C);
+      t.w_bytes = AlignUp(uint64_t(n_tile) * K);
+      t.psum_bytes = (ws && k_passes > 1) ? AlignUp(uint64_t(P) * std::min(Cols, n_tile) * 4) : 0;
+      t.out_bytes = AlignUp(uint64_t(P) * n_tile * out_elem);
+      const int64_t row_tiles = CeilDiv(Ho, rows_out), n_tiles = CeilDiv(N, n_tile);
+      t.traffic = uint64_t(n_tiles) * row_tiles * t.in_bytes + uint64_t(row_tiles) * N * K;
+      return t;
+    };
+    auto fits = [&](const ConvTiling& t) {
+      return t.in_bytes + t.w_bytes + t.psum_bytes + t.out_bytes <= half_;
+    };
+    bool found = false;
+    ConvTiling best;
+    const int n_min = std::min(N, Cols);
+    for (int n_tile = N; n_tile >= n_min;
+         n_tile = (n_tile == N && N % Cols) ? N / Cols * Cols : n_tile - Cols) {
+      if (n_tile <= 0) break;
+      int lo = 0;
+      for (int r = 1; r <= Ho; r *= 2)
+        if (fits(size_of(r, n_tile))) lo = r;
+      if (lo == 0) continue;
+      // refine: largest rows_out that fits
+      int hi = std::min(Ho, lo * 2);
+      while (hi > lo && !fits(size_of(hi, n_tile))) --hi;
+      const ConvTiling t = size_of(hi, n_tile);
+      if (!found || t.traffic < best.traffic) {
+        best = t;
+        found = true;
+      }
+    }
+    if (!found) {
+      const ConvTiling t = size_of(1, n_min);
+      TooSmall(l, t.in_bytes + t.w_bytes + t.psum_bytes + t.out_bytes);
+    }
+
+    int tile_index = 0;
+    for (int oy0 = 0; oy0 < Ho; oy0 += best.rows_out) {
+      const int rows_out = std::min(best.rows_out, Ho - oy0);
+      const int64_t P = int64_t(rows_out) * Wo;
+      const int iy0 = std::max(0, oy0 * stride - pad);
+      const int iy1 = std::min(H, (oy0 + rows_out - 1) * stride - pad + kh);
+      for (int n0 = 0; n0 < N; n0 += best.n_tile, ++tile_index) {
+        const int n_tile = std::min(best.n_tile, N - n0);
+        Tile t;
+        t.half = tile_index % 2;
+        const uint32_t base = uint32_t(t.half * half_);
+        ConvGeom geom;
+        geom.c = C;
+        geom.h = H;
+        geom.w = W;
+        geom.kh = kh;
+        geom.kw = kw;
+        geom.stride = stride;
+        geom.pad = pad;
+        geom.wo = Wo;
+        geom.oy0 = oy0;
+        geom.iy0 = iy0;
+        geom.rows_in = iy1 - iy0;
+        geom.k = K;
+        geom.in_base = base;
+        geom.w_base = base + uint32_t(best.in_bytes);
+        const uint32_t psum_base = geom.w_base + uint32_t(best.w_bytes);
+        const uint32_t out_base = psum_base + uint32_t(best.psum_bytes);
+
+        DmaCmd in;
+        in.dram_addr = op->in_addr + uint64_t(iy0) * W * C;
+        in.glb_addr = geom.in_base;
+        in.row_bytes = uint32_t(int64_t(iy1 - iy0) * W * C);
+        in.dram_stride = in.row_bytes;
+        DmaCmd wt;
+        wt.dram_addr = op->w_addr + uint64_t(n0) * K;
+        wt.glb_addr = geom.w_base;
+        wt.row_bytes = uint32_t(int64_t(n_tile) * K);
+        wt.dram_stride = wt.row_bytes;
+        t.loads = {in, wt};
+        DmaCmd st;
+        st.store = true;
+        st.glb_addr = out_base;
+        st.dram_addr = op->out_addr + (uint64_t(oy0) * Wo * N + n0) * out_elem;
+        if (n_tile == N) {
+          st.row_bytes = uint32_t(P * N * out_elem);
+          st.dram_stride = st.row_bytes;
+        } else {
+          st.rows = uint32_t(P);
+          st.row_bytes = uint32_t(n_tile * out_elem);
+          st.dram_stride = uint64_t(N) * out_elem;
+        }
+        t.stores = {st};
+
+        CollectCmd cc;
+        cc.psum_base = psum_base;
+        cc.out_base = out_base;
+        cc.out_pixel_bytes = n_tile * out_elem;
+        cc.requant = g.requant;
+        cc.shift = g.shift;
+        cc.relu = g.relu;
+        cc.out_elem_bytes = out_elem;
+        for (int ns = 0; ns < n_tile; ns += Cols) {
+          const int cols_used = std::min(Cols, n_tile - ns);
+          if (ws) {
+            for (int64_t j = 0; j < k_passes; ++j) {
+              Pass ps;
+              const int64_t k0 = j * rows_used * kp;
+              ps.input = StreamCmd{StreamKind::kWsInput, geom, rows_used, uint64_t(P * kp), k0,
+                                   kp, 0, ns, P};
+              ps.weight = StreamCmd{StreamKind::kWsWeight, geom, cols_used,
+                                    uint64_t(rows_used) * kp, k0, kp, 0, ns, P};
+              ps.array = ArrayCmd{Dataflow::kWeightStationary, rows_used, cols_used, k0, K, kp, P};
+              ps.collect = cc;
+              ps.collect.first = j == 0;
+              ps.collect.last = j == k_passes - 1;
+              ps.collect.p0 = 0;
+              ps.collect.pixels = P;
+              ps.collect.cols = cols_used;
+              ps.collect.n_local0 = ns;
+              t.passes.push_back(ps);
+            }
+          }
+        }
+        if (!ws) {
+          for (int64_t p0 = 0; p0 < P; p0 += R) {
+            const int rows = int(std::min<int64_t>(R, P - p0));
+            for (int ns = 0; ns < n_tile; ns += Cols) {
+              const int cols_used = std::min(Cols, n_tile - ns);
+              Pass ps;
+              ps.input = StreamCmd{StreamKind::kOsInput, geom, rows, uint64_t(K), 0, 0, p0, ns, P};
+              ps.weight =
+                  StreamCmd{StreamKind::kOsWeight, geom, cols_used, uint64_t(K), 0, 0, p0, ns, P};
+              ps.array = ArrayCmd{Dataflow::kOutputStationary, rows, cols_used, 0, K, 0, rows};
+              ps.collect = cc;
+              ps.collect.p0 = p0;
+              ps.collect.pixels = rows;
+              ps.collect.cols = cols_used;
+              ps.collect.n_local0 = ns;
+              t.passes.push_back(ps);
+            }
+          }
+        }
+        op->tiles.push_back(std::move(t));
+      }
+    }
+  }
+
+  void CompileVector(const Group& g, Op* op) {
+    const Layer& l = *g.main;
+    const Layer& last = w_.layers[g.last];
+    const bool pool = l.kind == LayerKind::kMaxPool;
+    const int win = pool ? l.pool_size : 1, stride = pool ? l.pool_stride : 1;
+    const int C = l.in.c, H = l.in.h, W = l.in.w, Ho = last.out.h, Wo = last.out.w;
+    const int in_elem = ElemBytes(l.in_type), out_elem = ElemBytes(last.out_type);
+    auto need = [&](int rows_out) {
+      const int64_t rows_in = std::min<int64_t>(H, int64_t(rows_out - 1) * stride + win);
+      return AlignUp(uint64_t(rows_in) * W * C * in_elem) +
+             AlignUp(uint64_t(rows_out) * Wo * C * out_elem);
+    };
+    if (need(1) > half_) TooSmall(l, need(1));
+    int rows_out = 1;
+    while (rows_out < Ho && need(rows_out + 1) <= half_) ++rows_out;
+    int tile_index = 0;
+    for (int oy0 = 0; oy0 < Ho; oy0 += rows_out, ++tile_index) {
+      const int rows = std::min(rows_out, Ho - oy0);
+      const int iy0 = oy0 * stride, iy1 = std::min(H, (oy0 + rows - 1) * stride + win);
+      Tile t;
+      t.half = tile_index % 2;
+      const uint32_t base = uint32_t(t.half * half_);
+      VectorCmd v;
+      v.c = C;
+      v.in_w = W;
+      v.win = win;
+      v.stride = stride;
+      v.out_w = Wo;
+      v.out_pixels = int64_t(rows) * Wo;
+      v.oy0 = oy0;
+      v.iy0 = iy0;
+      v.in_base = base;
+      v.out_base = base + uint32_t(AlignUp(uint64_t(iy1 - iy0) * W * C * in_elem));
+      v.in_elem_bytes = in_elem;
+      v.out_elem_bytes = out_elem;
+      v.max = pool;
+      v.requant = g.requant;
+      v.shift = g.shift;
+      v.relu = g.relu;
+      t.vectors = {v};
+      DmaCmd in;
+      in.dram_addr = op->in_addr + uint64_t(iy0) * W * C * in_elem;
+      in.glb_addr = v.in_base;
+      in.row_bytes = uint32_t(int64_t(iy1 - iy0) * W * C * in_elem);
+      in.dram_stride = in.row_bytes;
+      DmaCmd st;
+      st.store = true;
+      st.dram_addr = op->out_addr + uint64_t(oy0) * Wo * C * out_elem;
+      st.glb_addr = v.out_base;
+      st.row_bytes = uint32_t(v.out_pixels * C * out_elem);
+      st.dram_stride = st.row_bytes;
+      t.loads = {in};
+      t.stores = {st};
+      op->tiles.push_back(std::move(t));
+    }
+  }
+
+  const ArchSpec& a_;
+  const Workload& w_;
+  uint64_t half_;
+};
+
+}  // namespace
+
+Program Compile(const ArchSpec& arch, const Workload& workload) {
+  return Compiler(arch, workload).Run();
+}
+
+void DumpProgram(const Program& p, std::ostream& os) {
+  os << "program: " << p.ops.size() << " ops, DRAM footprint " << p.dram_bytes << " bytes\n";
+  for (const Op& op : p.ops) {
+    os << "op " << op.name << " (" << op.kind << "): " << op.tiles.size() << " tiles, "
+       << op.macs << " MACs, in@" << op.in_addr << " w@" << op.w_addr << " out@" << op.out_addr
+       << "\n";
+    for (size_t i = 0; i < op.tiles.size(); ++i) {
+      const Tile& t = op.tiles[i];
+      os << "  tile " << i << " half " << t.half << ":";
+      for (const DmaCmd& d : t.loads)
+        os << " load " << d.rows << "x" << d.row_bytes << "B dram@" << d.dram_addr << "->glb@"
+           << d.glb_addr << ";";
+      os << " " << t.passes.size() << " passes";
+      if (!t.passes.empty()) {
+        const Pass& ps = t.passes.front();
+        os << " (first: " << StreamKindName(ps.input.kind) << " rows " << ps.array.rows_used
+           << " cols " << ps.array.cols_used << " kp " << ps.array.kp << " pixels "
+           << ps.array.pixels << " k " << ps.array.k << ")";
+      }
+      for (const VectorCmd& v : t.vectors)
+        os << " vector " << v.out_pixels << " px win " << v.win << ";";
+      for (const DmaCmd& d : t.stores)
+        os << " store " << d.rows << "x" << d.row_bytes << "B glb@" << d.glb_addr << "->dram@"
+           << d.dram_addr << " stride " << d.dram_stride << ";";
+      os << "\n";
+    }
+  }
+}
+
+}  // namespace cssim

@@ -1,0 +1,25 @@
+// Compile: maps a workload onto an accelerator. Plain deterministic C++, no SystemC.
+//
+// Layer groups: conv/linear absorb a following requant and ReLU (applied by the output
+// collector on the way to the GLB); max-pool absorbs a following ReLU; a lone ReLU or requant
+// runs on the vector unit. Layouts: activations HWC (channels innermost) so that every
+// reduction run (kw x C bytes) is contiguous; weights [n][ky][kx][c]. Tiling: each GLB half
+// (double buffering) holds one tile = output rows x output channels with its input rows,
+// weights, psums and outputs; the compiler picks the tile shape with the least DRAM traffic.
+// A layer whose smallest tile (one output row, one array width of channels) does not fit is an
+// InputError naming glb.size_kib.
+#pragma once
+
+#include "model/base/arch_spec.h"
+#include "model/base/workload.h"
+#include "model/compile/program.h"
+
+namespace cssim {
+
+Program Compile(const ArchSpec& arch, const Workload& workload);
+
+// Layout conversions between the reference's CHW / [n][c][ky][kx] and the compiled layouts.
+std::vector<int8_t> ToHwc(const std::vector<int8_t>& chw, const Shape& s);
+std::vector<int8_t> WeightsToNhwc(const std::vector<int8_t>& nchw, const Layer& l);
+
+}  // namespace cssim

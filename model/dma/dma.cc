@@ -1,0 +1,199 @@
+#include "model/dma/dma.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+#include "model/base/error.h"
+
+namespace cssim {
+
+Dma::Dma(const DmaSpec& spec, Link<DramReq>& dram_req, Link<DramResp>& dram_resp, Glb::Port& glb,
+         int glb_word_bytes, StatGroup& parent)
+    : spec_(spec),
+      dram_req_(dram_req),
+      dram_resp_(dram_resp),
+      glb_(glb),
+      word_(uint32_t(glb_word_bytes)),
+      cmd_("dma.cmd", 4),
+      done_("dma.done", 4),
+      stats_(&parent, "dma"),
+      bytes_loaded_(stats_, "bytes_loaded", "bytes", "bytes moved DRAM -> GLB"),
+      bytes_stored_(stats_, "bytes_stored", "bytes", "bytes moved GLB -> DRAM"),
+      dram_reads_(stats_, "dram_reads", "atoms", "64-byte DRAM reads issued"),
+      dram_writes_(stats_, "dram_writes", "atoms", "64-byte DRAM writes issued (masked)") {}
+
+bool Dma::NextSegment(Segment* s) {
+  const DmaCmd& c = job_.cmd;
+  if (row_ >= c.rows || c.row_bytes == 0) return false;
+  const uint64_t start = c.dram_addr + uint64_t(row_) * c.dram_stride + row_off_;
+  s->atom = start & ~uint64_t(kDramAtomBytes - 1);
+  s->offset = uint32_t(start - s->atom);
+  s->len = std::min<uint32_t>(kDramAtomBytes - s->offset, c.row_bytes - row_off_);
+  s->glb_addr = c.glb_addr + row_ * c.row_bytes + row_off_;
+  s->dram_done = false;
+  s->glb_words_left = 0;
+  row_off_ += s->len;
+  if (row_off_ == c.row_bytes) {
+    ++row_;
+    row_off_ = 0;
+  }
+  return true;
+}
+
+void Dma::Start() {
+  job_ = cmd_.Pop();
+  active_ = true;
+  row_ = row_off_ = 0;
+  issued_all_ = false;
+}
+
+void Dma::QueueGlbWrites(const Segment& s) {
+  SplitWrites(s.glb_addr, &s.data[s.offset], s.len, word_, job_.data_type, &glb_writes_);
+}
+
+void Dma::TickLoad() {
+  // DRAM data back: hand the segment to the GLB writer.
+  while (dram_resp_.CanPop()) {
+    const DramResp r = dram_resp_.Pop();
+    auto it = std::find_if(inflight_.begin(), inflight_.end(),
+                           [&](const Segment& s) { return s.glb_words_left == r.tag; });
+    if (it == inflight_.end()) throw SimError("dma: DRAM response with unknown tag");
+    std::memcpy(it->data.data(), r.data.data(), kDramAtomBytes);
+    QueueGlbWrites(*it);
+    bytes_loaded_.Add(it->len);
+    inflight_.erase(it);
+    --dram_outstanding_;
+  }
+  // New reads.
+  while (!issued_all_ && dram_outstanding_ < uint32_t(spec_.max_outstanding) &&
+         dram_req_.CanPush()) {
+    Segment s;
+    if (!NextSegment(&s)) {
+      issued_all_ = true;
+      break;
+    }
+    s.glb_words_left = next_tag_++;  // loads use this field as the request tag
+    DramReq r{};
+    r.addr = s.atom;
+    r.write = false;
+    r.tag = s.glb_words_left;
+    dram_req_.Push(r);
+    dram_reads_.Add();
+    ++dram_outstanding_;
+    inflight_.push_back(s);
+  }
+  if (!issued_all_ && row_ >= job_.cmd.rows) issued_all_ = true;
+  // GLB side.
+  while (glb_.resp.CanPop()) {
+    glb_.resp.Pop();
+    --glb_pending_;
+  }
+  for (int lane = 0; lane < glb_.lanes && !glb_writes_.empty() && glb_.req.CanPush(); ++lane) {
+    glb_.req.Push(glb_writes_.front());
+    glb_writes_.pop_front();
+    ++glb_pending_;
+  }
+}
+
+void Dma::TickStore() {
+  // GLB words back, in request order: fill the oldest segments still waiting for data.
+  while (glb_.resp.CanPop()) {
+    const GlbResp r = glb_.resp.Pop();
+    --glb_pending_;
+    const uint32_t word_addr = r.tag;
+    for (Segment& s : inflight_) {
+      if (s.glb_words_left == 0) continue;
+      const uint32_t lo = std::max(s.glb_addr, word_addr);
+      const uint32_t hi = std::min(s.glb_addr + s.len, word_addr + word_);
+      if (lo >= hi) continue;
+      for (uint32_t b = lo; b < hi; ++b) s.data[s.offset + (b - s.glb_addr)] = r.data[b - word_addr];
+      --s.glb_words_left;
+      break;
+    }
+  }
+  // DRAM write acks.
+  while (dram_resp_.CanPop()) {
+    dram_resp_.Pop();
+    --dram_outstanding_;
+  }
+  // Complete segments leave in order as masked DRAM writes.
+  while (!inflight_.empty() && inflight_.front().glb_words_left == 0 &&
+         inflight_.front().dram_done && dram_req_.CanPush()) {
+    const Segment& s = inflight_.front();
+    DramReq r{};
+    r.addr = s.atom;
+    r.write = true;
+    r.tag = next_tag_++;
+    r.data = s.data;
+    r.byte_mask = 0;
+    for (uint32_t b = 0; b < s.len; ++b) r.byte_mask |= uint64_t(1) << (s.offset + b);
+    dram_req_.Push(r);
+    dram_writes_.Add();
+    bytes_stored_.Add(s.len);
+    ++dram_outstanding_;
+    inflight_.pop_front();
+  }
+  // New segments: issue their GLB reads (dram_done marks "all reads issued").
+  int lanes = glb_.lanes;
+  while (lanes > 0) {
+    Segment* s = nullptr;
+    if (!inflight_.empty() && !inflight_.back().dram_done) {
+      s = &inflight_.back();
+    } else {
+      if (issued_all_ || inflight_.size() >= size_t(spec_.max_outstanding)) break;
+      Segment n;
+      if (!NextSegment(&n)) {
+        issued_all_ = true;
+        break;
+      }
+      n.glb_words_left = 0;
+      n.offset_issue = n.glb_addr - n.glb_addr % word_;
+      inflight_.push_back(n);
+      s = &inflight_.back();
+    }
+    // Issue the next word read of segment s.
+    while (lanes > 0 && glb_.req.CanPush() && s->offset_issue < s->glb_addr + s->len) {
+      GlbReq q;
+      q.addr = s->offset_issue;
+      q.write = false;
+      q.tag = q.addr;
+      q.data_type = job_.data_type;
+      glb_.req.Push(q);
+      ++glb_pending_;
+      ++s->glb_words_left;
+      s->offset_issue += word_;
+      --lanes;
+    }
+    if (s->offset_issue >= s->glb_addr + s->len) {
+      s->dram_done = true;
+    } else {
+      break;  // port full
+    }
+  }
+}
+
+void Dma::Tick(Cycle now) {
+  if (!active_) {
+    if (!cmd_.CanPop()) return;
+    Start();
+  }
+  if (job_.cmd.store)
+    TickStore();
+  else
+    TickLoad();
+  if (issued_all_ && inflight_.empty() && dram_outstanding_ == 0 && glb_writes_.empty() &&
+      glb_pending_ == 0 && done_.CanPush()) {
+    done_.Push(job_.id);
+    active_ = false;
+  }
+}
+
+std::string Dma::DebugState() const {
+  std::ostringstream os;
+  os << "dma: active=" << active_ << " inflight=" << inflight_.size()
+     << " dram_outstanding=" << dram_outstanding_ << " glb_pending=" << glb_pending_;
+  return os.str();
+}
+
+}  // namespace cssim

@@ -1,0 +1,83 @@
+// Streamer: one GLB -> PE-array bus of the NoC (the input bus, or the weight bus).
+//
+// Function: for each StreamCmd it walks the address pattern lane by lane (a lane feeds one array
+// row or column), fetches GLB words (up to `lanes` words per cycle through its GLB port, so the
+// bus width is glb_lanes * word bytes per cycle), keeps a per-lane buffer of `buffer_bytes`
+// values (the row's input register file), and emits one Beat per cycle when every active lane
+// has its next value: the beat is multicast to all PEs of that row or column. Zero-padding
+// values cost no GLB read. Latency: GLB read (2 cycles) + beat link (1 cycle).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "model/base/link.h"
+#include "model/base/stats.h"
+#include "model/base/unit.h"
+#include "model/compile/program.h"
+#include "model/glb/glb.h"
+
+namespace cssim {
+
+struct Beat {
+  std::vector<int8_t> v;  // one value per lane
+};
+
+class Streamer : public Unit {
+ public:
+  Streamer(const std::string& name, int max_lanes, int buffer_bytes, Glb::Port& glb,
+           int word_bytes, DataType data_type, StatGroup& parent);
+
+  Link<StreamCmd>& cmd() { return cmd_; }
+  Link<Beat>& out() { return out_; }
+  std::vector<LinkBase*> links() { return {&cmd_, &out_}; }
+
+  void Tick(Cycle now) override;
+  Cycle NextEvent(Cycle now) const override;
+  std::string DebugState() const override;
+
+ private:
+  struct Slot {
+    int8_t value = 0;
+    bool ready = false;
+  };
+  struct Lane {
+    std::deque<Slot> buf;
+    uint64_t next_beat = 0;  // next beat whose value is still to be requested
+  };
+  struct Pending {  // one GLB word read, filling `count` slots of one lane
+    int lane;
+    size_t first_slot_serial;
+    std::vector<uint16_t> offsets;  // byte offset in the word of each slot
+  };
+  void Issue();
+  void Fill();
+  void Emit();
+
+  std::string name_;
+  int max_lanes_;
+  size_t buffer_bytes_;
+  Glb::Port& glb_;
+  uint32_t word_;
+  DataType data_type_;
+  Link<StreamCmd> cmd_;
+  Link<Beat> out_;
+
+  bool active_ = false;
+  StreamCmd c_;
+  uint64_t emitted_ = 0;
+  std::vector<Lane> lanes_;
+  std::vector<size_t> popped_;  // slots popped per lane (serial of buf.front())
+  std::deque<Pending> pending_;
+  int rr_ = 0;
+  bool progress_ = false;
+
+  StatGroup stats_;
+  Counter transfers_;
+  Counter beats_;
+  Counter starved_;
+};
+
+}  // namespace cssim

@@ -1,0 +1,87 @@
+// PE array: rows x cols processing elements, each an int8 x int8 -> int32 MAC with a weight,
+// an input and a psum register file. The whole array is one unit (one process): it steps every
+// PE of a cycle in a loop.
+//
+// Ports: cmd (ArrayCmd), in (input beats: one int8 per row, multicast along the row), weight
+// (weight beats: one int8 per column), out (SumBeat: one pixel's column sums).
+// Weight-stationary: a pass first loads rows_used*kp weight beats (PE(r,c) entry j gets beat
+// r*kp+j, lane c), then streams `pixels` x kp input beats, one per cycle: in cycle j of a pixel
+// row r multiplies its input with entry j of each of its PEs. After kp beats the column sums go
+// down the column (rows_used - 1 psum hops, latency rows_used cycles) and leave as one SumBeat.
+// Output-stationary: PE(r,c) owns (pixel r, column c) for a whole pass; each cycle consumes one
+// input beat and one weight beat (k advances by one); after k beats the rows_used sums drain,
+// one row per cycle.
+// Throughput: rows*cols MACs per cycle while both operands arrive; stalls when a beat is late
+// or the out link is full.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "model/base/arch_spec.h"
+#include "model/base/link.h"
+#include "model/base/stats.h"
+#include "model/base/unit.h"
+#include "model/compile/program.h"
+#include "model/noc/streamer.h"
+
+namespace cssim {
+
+struct SumBeat {
+  int64_t pixel = 0;  // pass-local pixel index
+  std::vector<int32_t> v;
+};
+
+class PeArray : public Unit {
+ public:
+  PeArray(const ArraySpec& array, const PeSpec& pe, Link<Beat>& in, Link<Beat>& weight,
+          StatGroup& parent);
+
+  Link<ArrayCmd>& cmd() { return cmd_; }
+  Link<SumBeat>& out() { return out_; }
+  std::vector<LinkBase*> links() { return {&cmd_, &out_}; }
+
+  void Tick(Cycle now) override;
+  Cycle NextEvent(Cycle now) const override;
+  std::string DebugState() const override;
+
+  int pe_count() const { return rows_ * cols_; }
+  uint64_t macs() const { return macs_.value(); }
+  // Clock-gated PE-cycles (no MAC): the top adds them per op, since skipped cycles are not ticked.
+  void AddIdle(uint64_t pe_cycles) { idle_.Add(pe_cycles); }
+
+ private:
+  enum class State { kIdle, kLoadWeights, kCompute, kDrain };
+  int32_t& Psum(int r, int c) { return psum_[size_t(r) * cols_ + c]; }
+  int8_t& W(int r, int c, int j) { return w_[(size_t(r) * cols_ + c) * kp_max_ + j]; }
+  void StartCmd();
+  void StepWs(Cycle now);
+  void StepOs();
+
+  int rows_, cols_, kp_max_;
+  Link<Beat>& in_;
+  Link<Beat>& weight_;
+  Link<ArrayCmd> cmd_;
+  Link<SumBeat> out_;
+
+  State state_ = State::kIdle;
+  ArrayCmd c_;
+  std::vector<int> kp_eff_;  // ws: valid entries per row in this pass
+  int64_t beat_ = 0;         // beats consumed in the current phase
+  int64_t pixel_ = 0;
+  std::vector<int8_t> w_;
+  std::vector<int32_t> psum_;
+  std::deque<std::pair<Cycle, SumBeat>> reduce_;  // ws column reduction pipeline
+  bool progress_ = false;
+
+  StatGroup stats_;
+  StatGroup mac_group_, wrf_, irf_, prf_, hop_group_;
+  Counter macs_, idle_;
+  Counter w_reads_, w_writes_, i_reads_, i_writes_, p_reads_, p_writes_;
+  Counter hops_;
+  Counter stall_cycles_;
+};
+
+}  // namespace cssim

@@ -1,0 +1,48 @@
+// Seeded synthetic data: the network input and the weights of every conv/linear layer.
+//
+// cssim does not train, so tensors are generated, and the same workload seed must give the
+// same bits on every machine and standard library. std::mt19937_64 is specified exactly by the
+// standard, but std::uniform_int_distribution is not, so the mapping to a range is ours
+// (UniformInt).
+//
+// Seeds: every tensor has its own stream, seeded with
+//   DataSeed(s, k) = SplitMix64(SplitMix64(s) + k)      (arithmetic mod 2^64)
+// where s is Workload::seed and k = 0 for the network input, k = i + 1 for the weights of
+// layer i. SplitMix64 is the finaliser of Steele, Lea, Flood, "Fast splittable pseudorandom
+// number generators" (OOPSLA 2014). Because it is a bijection, different streams of one seed
+// get different generator seeds, so changing one layer never shifts another layer's data.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "model/base/workload.h"
+
+namespace cssim {
+
+// Weights are drawn from [kWeightMin, kWeightMax], not the full int8 range, so that conv/linear
+// sums over thousands of products stay in a realistic range for the requant shifts.
+constexpr int kWeightMin = -15;
+constexpr int kWeightMax = 15;
+// Network input values cover the full int8 range.
+constexpr int kInputMin = -128;
+constexpr int kInputMax = 127;
+
+uint64_t SplitMix64(uint64_t x);
+uint64_t DataSeed(uint64_t workload_seed, uint64_t stream);
+
+// Uniform integer in [lo, hi] (lo <= hi), exactly uniform (rejection sampling), and the same
+// sequence for the same generator state on every platform.
+int64_t UniformInt(std::mt19937_64& rng, int64_t lo, int64_t hi);
+
+// Weights of layer `layer_index` (layer.weight_count() values, uniform in
+// [kWeightMin, kWeightMax]), layout [n][c][ky][kx]; for a linear layer [n][c][y][x] over the
+// whole input map. Empty for a layer without weights. Throws SimError for an index out of range.
+std::vector<int8_t> GenerateWeights(const Workload& w, size_t layer_index);
+
+// Network input (w.input.size() values, uniform in [kInputMin, kInputMax]), layout [c][y][x].
+std::vector<int8_t> GenerateInput(const Workload& w);
+
+}  // namespace cssim

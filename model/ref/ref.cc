@@ -1,0 +1,168 @@
+#include "model/ref/ref.h"
+
+#include <limits>
+#include <string>
+
+#include "model/base/error.h"
+#include "model/ref/data.h"
+
+namespace cssim {
+namespace {
+
+std::string ShapeText(const Shape& s) {
+  return std::to_string(s.c) + "x" + std::to_string(s.h) + "x" + std::to_string(s.w);
+}
+
+[[noreturn]] void Fail(const Layer& l, const std::string& what) {
+  throw SimError("reference, layer '" + l.name + "' (" + LayerKindName(l.kind) + "): " + what);
+}
+
+// The output shape this reference computes for l.in; l.out must agree with it.
+Shape ExpectedOut(const Layer& l) {
+  switch (l.kind) {
+    case LayerKind::kConv:
+      return {l.out_channels, (l.in.h + 2 * l.pad - l.kernel_h) / l.stride + 1,
+              (l.in.w + 2 * l.pad - l.kernel_w) / l.stride + 1};
+    case LayerKind::kLinear:
+      return {l.out_channels, 1, 1};
+    case LayerKind::kMaxPool:
+      return {l.in.c, (l.in.h - l.pool_size) / l.pool_stride + 1,
+              (l.in.w - l.pool_size) / l.pool_stride + 1};
+    default:
+      return l.in;
+  }
+}
+
+int32_t CheckedSum(const Layer& l, int64_t sum) {
+  if (sum < std::numeric_limits<int32_t>::min() || sum > std::numeric_limits<int32_t>::max()) {
+    Fail(l, "sum " + std::to_string(sum) + " overflows the int32 accumulator");
+  }
+  return int32_t(sum);
+}
+
+std::vector<int32_t> Conv(const Layer& l, const std::vector<int32_t>& in,
+                          const std::vector<int8_t>& w) {
+  const Shape& is = l.in;
+  const Shape& os = l.out;
+  std::vector<int32_t> out(size_t(os.size()));
+  for (int n = 0; n < os.c; ++n) {
+    for (int oy = 0; oy < os.h; ++oy) {
+      for (int ox = 0; ox < os.w; ++ox) {
+        int64_t sum = 0;
+        for (int c = 0; c < is.c; ++c) {
+          for (int ky = 0; ky < l.kernel_h; ++ky) {
+            for (int kx = 0; kx < l.kernel_w; ++kx) {
+              const int y = oy * l.stride + ky - l.pad;
+              const int x = ox * l.stride + kx - l.pad;
+              if (y < 0 || y >= is.h || x < 0 || x >= is.w) continue;  // zero padding
+              const int64_t wi = ((int64_t(n) * is.c + c) * l.kernel_h + ky) * l.kernel_w + kx;
+              sum += int64_t(in[size_t((int64_t(c) * is.h + y) * is.w + x)]) * w[size_t(wi)];
+            }
+          }
+        }
+        out[size_t((int64_t(n) * os.h + oy) * os.w + ox)] = CheckedSum(l, sum);
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<int32_t> Linear(const Layer& l, const std::vector<int32_t>& in,
+                            const std::vector<int8_t>& w) {
+  const int64_t fan_in = l.in.size();
+  std::vector<int32_t> out(size_t(l.out_channels));
+  for (int n = 0; n < l.out_channels; ++n) {
+    int64_t sum = 0;
+    for (int64_t i = 0; i < fan_in; ++i) sum += int64_t(in[size_t(i)]) * w[size_t(n * fan_in + i)];
+    out[size_t(n)] = CheckedSum(l, sum);
+  }
+  return out;
+}
+
+std::vector<int32_t> MaxPool(const Layer& l, const std::vector<int32_t>& in) {
+  const Shape& is = l.in;
+  const Shape& os = l.out;
+  std::vector<int32_t> out(size_t(os.size()));
+  for (int c = 0; c < os.c; ++c) {
+    for (int oy = 0; oy < os.h; ++oy) {
+      for (int ox = 0; ox < os.w; ++ox) {
+        int32_t m = std::numeric_limits<int32_t>::min();
+        for (int dy = 0; dy < l.pool_size; ++dy) {
+          for (int dx = 0; dx < l.pool_size; ++dx) {
+            const int y = oy * l.pool_stride + dy;
+            const int x = ox * l.pool_stride + dx;
+            m = std::max(m, in[size_t((int64_t(c) * is.h + y) * is.w + x)]);
+          }
+        }
+        out[size_t((int64_t(c) * os.h + oy) * os.w + ox)] = m;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<int32_t> RefLayer(const Layer& l, const std::vector<int32_t>& in,
+                              const std::vector<int8_t>& weights) {
+  if (int64_t(in.size()) != l.in.size()) {
+    Fail(l, "input has " + std::to_string(in.size()) + " values, shape " + ShapeText(l.in) +
+                " needs " + std::to_string(l.in.size()));
+  }
+  if (int64_t(weights.size()) != l.weight_count()) {
+    Fail(l, "got " + std::to_string(weights.size()) + " weights, layer needs " +
+                std::to_string(l.weight_count()));
+  }
+  if (l.stride < 1 || l.pool_stride < 1 || l.pool_size < 1 || l.kernel_h < 1 || l.kernel_w < 1) {
+    Fail(l, "stride, pool size and kernel must be positive");
+  }
+  if (l.kind == LayerKind::kRequant && (l.shift < 0 || l.shift > 62)) {
+    Fail(l, "shift " + std::to_string(l.shift) + " outside 0..62");
+  }
+  const bool window_fits =
+      l.kind == LayerKind::kConv
+          ? l.in.h + 2 * l.pad >= l.kernel_h && l.in.w + 2 * l.pad >= l.kernel_w
+          : l.kind != LayerKind::kMaxPool || (l.in.h >= l.pool_size && l.in.w >= l.pool_size);
+  if (!window_fits) Fail(l, "window larger than the input " + ShapeText(l.in));
+  const Shape expected = ExpectedOut(l);
+  if (!(l.out == expected)) {
+    Fail(l, "output shape " + ShapeText(l.out) + " but the layer computes " + ShapeText(expected));
+  }
+
+  std::vector<int32_t> out;
+  switch (l.kind) {
+    case LayerKind::kConv:
+    case LayerKind::kLinear:
+      for (int32_t v : in) {
+        if (v < -128 || v > 127) Fail(l, "input value " + std::to_string(v) + " is not int8");
+      }
+      out = l.kind == LayerKind::kConv ? Conv(l, in, weights) : Linear(l, in, weights);
+      break;
+    case LayerKind::kMaxPool:
+      out = MaxPool(l, in);
+      break;
+    case LayerKind::kRelu:
+      out = in;
+      for (int32_t& v : out) v = std::max(v, 0);
+      break;
+    case LayerKind::kRequant:
+      out = in;
+      for (int32_t& v : out) v = Requantize(v, l.shift);
+      break;
+  }
+  return out;
+}
+
+std::vector<std::vector<int32_t>> RefNetwork(const Workload& w) {
+  const std::vector<int8_t> input = GenerateInput(w);
+  std::vector<int32_t> x(input.begin(), input.end());
+  std::vector<std::vector<int32_t>> outputs;
+  outputs.reserve(w.layers.size());
+  for (size_t i = 0; i < w.layers.size(); ++i) {
+    outputs.push_back(RefLayer(w.layers[i], x, GenerateWeights(w, i)));
+    x = outputs.back();
+  }
+  return outputs;
+}
+
+}  // namespace cssim

@@ -1,0 +1,37 @@
+// Golden reference: plain, obviously-correct C++ of every layer kind, bit-exact with the
+// hardware model (which the run compares against it, output tensor by output tensor).
+//
+// Tensors are flat vectors in [c][y][x] order; every value is held as int32 whatever the layer's
+// element type (int8 layers hold values in [-128, 127]).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "model/base/workload.h"
+
+namespace cssim {
+
+// The requant step, shared with the hardware post-processing unit so both round the same way:
+// round half up (add 2^(shift-1)), arithmetic shift right by `shift` (0..62), saturate to int8.
+// The sum is formed in 64 bits so that x near INT32_MAX cannot overflow.
+inline int32_t Requantize(int32_t x, int shift) {
+  static_assert((-3 >> 1) == -2, "Requantize needs an arithmetic right shift");
+  int64_t v = x;
+  if (shift > 0) v = (v + (int64_t{1} << (shift - 1))) >> shift;
+  return int32_t(std::clamp<int64_t>(v, -128, 127));
+}
+
+// Output of one layer. `in` has l.in.size() values, `weights` has l.weight_count() values in
+// the layout of GenerateWeights (empty for layers without weights). conv and linear sum in
+// int32 and need int8-range inputs. Throws SimError if a size, l.out or a value range is
+// inconsistent (a bug in the caller or in shape inference), or if a sum overflows int32.
+std::vector<int32_t> RefLayer(const Layer& l, const std::vector<int32_t>& in,
+                              const std::vector<int8_t>& weights);
+
+// Runs the whole network on GenerateInput(w) with GenerateWeights(w, i): element i is the
+// output of layer i.
+std::vector<std::vector<int32_t>> RefNetwork(const Workload& w);
+
+}  // namespace cssim

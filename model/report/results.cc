@@ -1,0 +1,359 @@
+#include "model/report/results.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "model/base/config.h"
+#include "model/base/error.h"
+
+namespace cssim {
+namespace {
+
+namespace fs = std::filesystem;
+// Insertion-ordered, so that stats.json lists its keys in the order written here.
+using Json = nlohmann::ordered_json;
+
+constexpr const char* kStatsFile = "stats.json";
+constexpr const char* kLayersFile = "layers.csv";
+constexpr const char* kConfigFile = "config.resolved.yaml";
+const char* const kResultFiles[] = {kStatsFile, kLayersFile, kConfigFile};
+
+// Shortest text that reads back as the same double: reproducible and still readable.
+std::string Num(double v) {
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, res.ptr);
+}
+
+double PerMac(double pj, int64_t macs) { return macs > 0 ? pj / double(macs) : 0; }
+
+// The stat group of a counter: its full name without the last component.
+std::string GroupOf(const std::string& counter) {
+  const size_t dot = counter.rfind('.');
+  return dot == std::string::npos ? counter : counter.substr(0, dot);
+}
+
+// "<component>.<action>" -> pJ per action. Groups of one component may differ in width or size
+// (an 8-bit weight RF and a 32-bit psum RF are both "rf"); one number for such a pair would be
+// wrong for some of them, so it gets one entry per group instead: "<component>.<action>@<group>".
+Json PerAccessJson(const EnergyReport& e) {
+  std::map<std::string, std::map<std::string, double>> by_pair;  // pair -> group -> pJ
+  for (const ActionEnergy& a : e.actions)
+    by_pair[a.component + "." + a.action][GroupOf(a.counter)] = a.pj_per_action;
+  Json out = Json::object();
+  for (const auto& [pair, groups] : by_pair) {
+    const double first = groups.begin()->second;
+    const bool uniform =
+        std::all_of(groups.begin(), groups.end(), [&](const auto& g) { return g.second == first; });
+    if (uniform) {
+      out[pair] = first;
+    } else {
+      for (const auto& [group, pj] : groups) out[pair + "@" + group] = pj;
+    }
+  }
+  return out;
+}
+
+Json MapJson(const std::map<std::string, double>& m) {
+  Json out = Json::object();
+  for (const auto& [k, v] : m) out[k] = v;
+  return out;
+}
+
+std::string StatsJson(const RunResult& r) {
+  Json j;
+  j["cycles"] = r.cycles;
+  j["clock_mhz"] = r.arch.clock_mhz;
+  j["inferences_per_s"] = r.inferences_per_s;
+  j["macs"] = r.macs;
+  j["pe_count"] = r.pe_count;
+  j["mac_utilization"] = r.mac_utilization;
+  j["mode"] = r.mode;
+  j["arch"] = r.arch.name;
+  j["workload"] = r.workload.name;
+  j["seed"] = r.workload.seed;
+  j["energy_table"] = r.energy_table.name;
+  j["energy_unit"] = r.energy_table.unit;
+  j["output_check"] = r.output_check;
+  Json& e = j["energy_pj"];
+  e["total"] = r.energy.total_pj;
+  e["by_component"] = MapJson(r.energy.by_component);
+  e["by_datatype"] = MapJson(r.energy.by_datatype);
+  e["per_mac"] = PerMac(r.energy.total_pj, r.macs);
+  j["per_access_pj"] = PerAccessJson(r.energy);
+  Json& actions = j["actions"] = Json::object();
+  for (const ActionEnergy& a : r.energy.actions) actions[a.counter] = a.count;
+  Json& layers = j["layers"] = Json::array();
+  for (const LayerResult& l : r.layers) {
+    Json row;
+    row["name"] = l.name;
+    row["kind"] = l.kind;
+    row["cycles"] = l.cycles;
+    row["macs"] = l.macs;
+    row["mac_utilization"] = l.mac_utilization;
+    row["dram_bytes"] = l.dram_bytes;
+    row["energy_pj"] = l.energy.total_pj;
+    layers.push_back(std::move(row));
+  }
+  return j.dump(2) + "\n";
+}
+
+// RFC 4180: a field holding a comma, quote or line break is quoted, quotes doubled.
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string LayersCsv(const RunResult& r) {
+  // Every row has the same columns: the union of the components any layer or the run spent on.
+  std::set<std::string> components;
+  for (const auto& kv : r.energy.by_component) components.insert(kv.first);
+  for (const LayerResult& l : r.layers)
+    for (const auto& kv : l.energy.by_component) components.insert(kv.first);
+
+  std::ostringstream os;
+  os << "name,kind,cycles,macs,mac_utilization,dram_bytes,energy_pj";
+  for (const std::string& c : components) os << "," << CsvField("energy_" + c + "_pj");
+  os << "\n";
+  for (const LayerResult& l : r.layers) {
+    os << CsvField(l.name) << "," << CsvField(l.kind) << "," << l.cycles << "," << l.macs << ","
+       << Num(l.mac_utilization) << "," << l.dram_bytes << "," << Num(l.energy.total_pj);
+    for (const std::string& c : components) {
+      const auto it = l.energy.by_component.find(c);
+      os << "," << Num(it == l.energy.by_component.end() ? 0.0 : it->second);
+    }
+    os << "\n";
+  }
+  return os.str();
+}
+
+// Nests a complete YAML document under `key`, two spaces deeper.
+std::string YamlSection(const std::string& key, const std::string& doc) {
+  std::ostringstream os;
+  os << key << ":\n";
+  std::istringstream lines(doc);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) {
+      os << "\n";
+    } else {
+      os << "  " << line << "\n";
+    }
+  }
+  return os.str();
+}
+
+std::string ResolvedConfigYaml(const RunResult& r) {
+  std::ostringstream os;
+  os << "# cssim: the configuration this run resolved to (defaults and presets expanded).\n"
+     << "# Each section is a complete file of its kind: arch, workload, energy table.\n"
+     << "mode: " << r.mode << "\n"
+     << "seed: " << r.workload.seed << "\n"
+     << YamlSection("arch", ToYaml(r.arch)) << YamlSection("workload", ToYaml(r.workload))
+     << YamlSection("energy", ToYaml(r.energy_table));
+  return os.str();
+}
+
+fs::path OutPath(const std::string& dir) {
+  if (dir.empty()) throw InputError("", "--out", "empty path", "a directory path");
+  fs::path p = fs::path(dir).lexically_normal();
+  // "results/" names the directory "results".
+  if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();
+  return p;
+}
+
+InputError OutError(const std::string& problem, const std::string& allowed = "a directory path") {
+  return InputError("", "--out", problem, allowed);
+}
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  f.close();
+  if (!f) throw OutError("cannot write '" + path.string() + "'", "a writable directory path");
+}
+
+// Removes a directory tree when it goes out of scope, unless released: no partial output survives
+// an error.
+class RemoveOnExit {
+ public:
+  explicit RemoveOnExit(fs::path path) : path_(std::move(path)) {}
+  RemoveOnExit(const RemoveOnExit&) = delete;
+  RemoveOnExit& operator=(const RemoveOnExit&) = delete;
+  ~RemoveOnExit() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  void Release() { path_.clear(); }
+
+ private:
+  fs::path path_;
+};
+
+// 13106400 -> "13,106,400", for the summary.
+std::string Grouped(uint64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string Fixed(double v, int precision) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(precision) << v;
+  return os.str();
+}
+
+// Tables in pJ are shown in uJ per inference; a normalised table keeps its own unit.
+struct EnergyUnit {
+  double scale;       // multiplies a value in table units
+  std::string label;  // unit of a scaled value
+  std::string per_mac_label;
+};
+
+EnergyUnit UnitOf(const EnergyTable& t) {
+  if (t.unit == "pJ") return {1e-6, "uJ", "pJ/MAC"};
+  return {1.0, t.unit, t.unit + "/MAC"};
+}
+
+}  // namespace
+
+void CheckOutDir(const std::string& dir) {
+  const fs::path out = OutPath(dir);
+  std::error_code ec;
+  fs::file_status st = fs::status(out, ec);
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st)) throw OutError("'" + dir + "' exists and is not a directory");
+    std::vector<std::string> foreign;
+    for (const fs::directory_entry& e : fs::directory_iterator(out, ec)) {
+      const std::string name = e.path().filename().string();
+      if (std::find(std::begin(kResultFiles), std::end(kResultFiles), name) ==
+          std::end(kResultFiles))
+        foreign.push_back(name);
+    }
+    if (!foreign.empty()) {
+      std::sort(foreign.begin(), foreign.end());
+      throw OutError("'" + dir + "' holds '" + foreign.front() +
+                         "', which cssim did not write; not replacing it",
+                     "a new path or an earlier cssim result directory");
+    }
+    return;
+  }
+  // The nearest existing ancestor must be a directory, or the output can never be created.
+  for (fs::path a = out.parent_path(); !a.empty(); a = a.parent_path()) {
+    st = fs::status(a, ec);
+    if (fs::exists(st)) {
+      if (!fs::is_directory(st)) throw OutError("'" + a.string() + "' is not a directory");
+      return;
+    }
+    if (a == a.parent_path()) return;  // the root
+  }
+}
+
+void WriteResults(const std::string& dir, const RunResult& r) {
+  CheckOutDir(dir);
+  // Everything that can fail without touching the disk happens first.
+  const std::pair<const char*, std::string> files[] = {
+      {kStatsFile, StatsJson(r)},
+      {kLayersFile, LayersCsv(r)},
+      {kConfigFile, ResolvedConfigYaml(r)},
+  };
+
+  const fs::path out = OutPath(dir);
+  const std::string pid = std::to_string(getpid());
+  std::error_code ec;
+  if (out.has_parent_path()) {
+    fs::create_directories(out.parent_path(), ec);
+    if (ec) throw OutError("cannot create '" + out.parent_path().string() + "': " + ec.message());
+  }
+  fs::path tmp = out;
+  tmp += ".tmp-" + pid;
+  fs::remove_all(tmp, ec);  // left over by an earlier process that had the same pid
+  RemoveOnExit tmp_guard(tmp);
+  if (!fs::create_directory(tmp, ec) || ec)
+    throw OutError("cannot create '" + tmp.string() + "': " + ec.message());
+  for (const auto& [name, text] : files) WriteFile(tmp / name, text);
+
+  if (!fs::exists(out)) {
+    fs::rename(tmp, out, ec);
+    if (ec) throw OutError("cannot rename '" + tmp.string() + "': " + ec.message());
+  } else {
+    fs::path old = out;
+    old += ".old-" + pid;
+    fs::remove_all(old, ec);
+    fs::rename(out, old, ec);
+    if (ec) throw OutError("cannot move the earlier '" + dir + "' aside: " + ec.message());
+    fs::rename(tmp, out, ec);
+    if (ec) {
+      std::error_code restore;
+      fs::rename(old, out, restore);
+      throw OutError("cannot rename '" + tmp.string() + "': " + ec.message());
+    }
+    fs::remove_all(old, ec);
+  }
+  tmp_guard.Release();
+}
+
+void PrintSummary(std::ostream& os, const RunResult& r) {
+  const EnergyUnit u = UnitOf(r.energy_table);
+  const double us_per_inference = r.arch.clock_mhz > 0 ? double(r.cycles) / r.arch.clock_mhz : 0;
+  const double total = r.energy.total_pj;
+
+  os << "cssim: " << r.workload.name << " on " << r.arch.name << " (" << r.mode << ", seed "
+     << r.workload.seed << ", energy table " << r.energy_table.name << ")\n";
+  const auto row = [&](const std::string& label, const std::string& value) {
+    os << "  " << std::left << std::setw(24) << label << value << "\n";
+  };
+  row("cycles", Grouped(r.cycles));
+  row("time per inference",
+      Fixed(us_per_inference, 3) + " us at " + Num(r.arch.clock_mhz) + " MHz");
+  row("inferences/s", Fixed(r.inferences_per_s, 1));
+  row("MACs", Grouped(uint64_t(r.macs)));
+  row("PEs", Grouped(uint64_t(r.pe_count)));
+  row("MAC utilisation", Fixed(100 * r.mac_utilization, 2) + " %");
+  row("energy per inference", Fixed(total * u.scale, 3) + " " + u.label);
+  row("energy per MAC", Fixed(PerMac(total, r.macs), 4) + " " + u.per_mac_label);
+  row("output check", r.output_check);
+  row("wall time", Fixed(r.wall_seconds, 3) + " s");
+
+  os << "\nenergy by component (" << u.label << ")\n";
+  for (const auto& [component, value] : r.energy.by_component) {
+    os << "  " << std::left << std::setw(14) << component << std::right << std::setw(14)
+       << Fixed(value * u.scale, 3) << std::setw(9) << Fixed(total > 0 ? 100 * value / total : 0, 1)
+       << " %\n";
+  }
+
+  size_t name_w = 5, kind_w = 4;
+  for (const LayerResult& l : r.layers) {
+    name_w = std::max(name_w, l.name.size());
+    kind_w = std::max(kind_w, l.kind.size());
+  }
+  os << "\n  " << std::left << std::setw(int(name_w)) << "layer"
+     << "  " << std::setw(int(kind_w)) << "kind" << std::right << std::setw(14) << "cycles"
+     << std::setw(16) << "MACs" << std::setw(9) << "util %" << std::setw(14)
+     << ("energy " + u.label) << "\n";
+  for (const LayerResult& l : r.layers) {
+    os << "  " << std::left << std::setw(int(name_w)) << l.name << "  " << std::setw(int(kind_w))
+       << l.kind << std::right << std::setw(14) << Grouped(l.cycles) << std::setw(16)
+       << Grouped(uint64_t(l.macs)) << std::setw(9) << Fixed(100 * l.mac_utilization, 1)
+       << std::setw(14) << Fixed(l.energy.total_pj * u.scale, 3) << "\n";
+  }
+  os << std::flush;
+}
+
+}  // namespace cssim

@@ -1,0 +1,34 @@
+// The results of one run: the files written next to them (--out) and the human summary.
+//
+// A result directory holds exactly these files, all deterministic for the same inputs and seed
+// (no wall time, no host names), so that two runs can be compared with `cmp`:
+//   stats.json            every figure of the run, keys in a fixed order (README lists them)
+//   layers.csv            one row per layer, one energy column per component
+//   config.resolved.yaml  the arch, workload and energy table as resolved (defaults and presets
+//                         expanded), plus mode and seed: enough to repeat the run
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "model/top/run.h"
+
+namespace cssim {
+
+// Throws the InputError (key "--out") that WriteResults would throw for `dir` because of the
+// path itself: `dir`, or one of its ancestors, exists and is not a directory; or `dir` is a
+// directory holding anything but cssim result files (it is never replaced). Lets the CLI refuse
+// a bad --out before a long simulation rather than after it.
+void CheckOutDir(const std::string& dir);
+
+// Writes the result files into `dir`, atomically: everything is built in the sibling
+// `<dir>.tmp-<pid>` and renamed into place only when complete; an earlier result directory at
+// `dir` is replaced (renamed aside, then removed). Missing parent directories are created. On any
+// error nothing is left behind at `dir` or in the temporary, and an earlier result is kept.
+void WriteResults(const std::string& dir, const RunResult& r);
+
+// A human-readable table of the run: headline figures, energy by component, one row per layer.
+// Includes the wall time, which is why it is not one of the result files.
+void PrintSummary(std::ostream& os, const RunResult& r);
+
+}  // namespace cssim

@@ -1,0 +1,267 @@
+// The cssim binary end to end: exit codes, one-line errors that name the file and key, no --out
+// directory left by a failed run, and deterministic, bit-exact result files from a good run.
+// The binary is $CSSIM_BIN (set by CMake for every test).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace cssim {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream os;
+  os << f.rdbuf();
+  return os.str();
+}
+
+void WriteFile(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+std::string ShellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// A small network with every layer kind, padding and a partial pooling window.
+constexpr const char* kTinyWorkload = R"(name: tiny
+seed: 3
+input: {channels: 2, height: 6, width: 6}
+layers:
+  - {name: conv1, type: conv, out_channels: 4, kernel: 3, stride: 1, pad: 1}
+  - {name: conv1_rq, type: requant, shift: 6}
+  - {name: conv1_relu, type: relu}
+  - {name: pool1, type: maxpool, size: 2}
+  - {name: fc1, type: linear, out_features: 5}
+)";
+// conv1: 4x6x6 outputs x 2x3x3 fan-in; fc1: 5 outputs x 4x3x3 pooled inputs.
+constexpr int64_t kTinyMacs = 4 * 6 * 6 * 2 * 3 * 3 + 5 * 4 * 3 * 3;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* bin = std::getenv("CSSIM_BIN");
+    ASSERT_NE(bin, nullptr) << "CSSIM_BIN must name the cssim binary";
+    bin_ = bin;
+    std::string tmpl = (fs::temp_directory_path() / "cssim-cli-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CliResult Cli(const std::vector<std::string>& args) {
+    std::string cmd = ShellQuote(bin_);
+    for (const std::string& a : args) cmd += " " + ShellQuote(a);
+    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    cmd += " >" + ShellQuote(out.string()) + " 2>" + ShellQuote(err.string());
+    const int status = std::system(cmd.c_str());
+    CliResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    fs::remove(out);
+    fs::remove(err);
+    return r;
+  }
+
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string Write(const std::string& name, const std::string& text) const {
+    WriteFile(dir_ / name, text);
+    return Path(name);
+  }
+
+  // Exit 2, one line on stderr holding every `want`, and nothing created at `out` (nor a
+  // temporary beside it).
+  void ExpectInputError(const std::vector<std::string>& args, const std::vector<std::string>& want,
+                        const std::string& out) {
+    const CliResult r = Cli(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("cssim: error: ", 0), 0u) << r.err;
+    for (const std::string& w : want)
+      EXPECT_NE(r.err.find(w), std::string::npos) << w << ": " << r.err;
+    EXPECT_FALSE(fs::exists(out)) << out;
+    for (const auto& e : fs::directory_iterator(dir_))
+      EXPECT_NE(e.path().filename().string().rfind(fs::path(out).filename().string(), 0), 0u)
+          << "left behind: " << e.path();
+  }
+
+  std::string bin_;
+  fs::path dir_;
+};
+
+TEST_F(CliTest, HelpOfEveryCommandExitsZero) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--help"},
+                                             {"-h"},
+                                             {"run", "--help"},
+                                             {"list", "--help"},
+                                             {"list-params", "--help"},
+                                             {"bench", "--help"}}) {
+    const CliResult r = Cli(args);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.err;
+    EXPECT_NE(r.out.find("usage: cssim"), std::string::npos) << r.out;
+    EXPECT_EQ(r.err, "") << "SystemC banner or other noise on stderr";
+  }
+  EXPECT_NE(Cli({"run", "--help"}).out.find("--workload"), std::string::npos);
+}
+
+TEST_F(CliTest, MalformedArchYamlNamesFileAndLine) {
+  const std::string arch = Write("malformed.yaml", "name: x\narray: {rows: 16, cols: 16\n");
+  ExpectInputError({"run", "--arch", arch, "--out", Path("out")}, {"malformed.yaml", "line"},
+                   Path("out"));
+}
+
+TEST_F(CliTest, UnknownArchKeyNamesFileAndKeyPath) {
+  const std::string arch = Write("unknown_key.yaml", "name: x\narray: {rows: 16, colz: 16}\n");
+  ExpectInputError({"run", "--arch", arch, "--out", Path("out")},
+                   {"unknown_key.yaml", "array.colz"}, Path("out"));
+}
+
+TEST_F(CliTest, OutOfRangeValueNamesFileAndKeyPath) {
+  const std::string arch = Write("range.yaml", "name: x\nglb: {banks: 0}\n");
+  ExpectInputError({"run", "--arch", arch, "--out", Path("out")}, {"range.yaml", "glb.banks"},
+                   Path("out"));
+}
+
+TEST_F(CliTest, UnknownWorkloadLayerKeyNamesFileAndKeyPath) {
+  const std::string wl = Write("typo.yaml",
+                               "name: typo\ninput: {channels: 1, height: 4, width: 4}\nlayers:\n"
+                               "  - {name: c, type: conv, out_channels: 2, kernal: 3}\n");
+  ExpectInputError({"run", "--workload", wl, "--out", Path("out")},
+                   {"typo.yaml", "layers[0].kernal"}, Path("out"));
+}
+
+TEST_F(CliTest, UnknownBuiltinWorkloadNamesOptionAndName) {
+  ExpectInputError({"run", "--workload", "no-such-net", "--out", Path("out")},
+                   {"--workload", "no-such-net", "gsc-dense"}, Path("out"));
+}
+
+TEST_F(CliTest, MissingFileNamesTheFile) {
+  ExpectInputError({"run", "--arch", Path("missing.yaml"), "--out", Path("out")},
+                   {"missing.yaml", "cannot open"}, Path("out"));
+}
+
+TEST_F(CliTest, UnknownOptionNamesTheOption) {
+  ExpectInputError({"run", "--frobnicate", "--out", Path("out")}, {"--frobnicate"}, Path("out"));
+  // An abbreviation is not guessed: a typo never silently means another option.
+  ExpectInputError({"run", "--work", "gsc-dense", "--out", Path("out")}, {"--work"}, Path("out"));
+}
+
+TEST_F(CliTest, BadOptionValuesNameTheOption) {
+  ExpectInputError({"run", "--mode", "sparse-foo", "--out", Path("out")},
+                   {"--mode", "sparse-foo", "dense"}, Path("out"));
+  ExpectInputError({"run", "--seed", "-1", "--out", Path("out")}, {"--seed", "-1"}, Path("out"));
+  ExpectInputError({"run", "--kernel", "verilator", "--out", Path("out")},
+                   {"--kernel", "verilator", "systemc"}, Path("out"));
+}
+
+TEST_F(CliTest, UnknownCommandListsTheCommands) {
+  const CliResult r = Cli({"frobnicate"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  for (const char* c : {"frobnicate", "run", "list", "list-params", "bench"})
+    EXPECT_NE(r.err.find(c), std::string::npos) << c << ": " << r.err;
+}
+
+TEST_F(CliTest, OutThatIsAFileIsRefusedBeforeRunning) {
+  WriteFile(dir_ / "file", "keep");
+  const CliResult r =
+      Cli({"run", "--workload", Write("tiny.yaml", kTinyWorkload), "--out", Path("file")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--out"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "") << "the run must not start";
+  EXPECT_EQ(ReadFile(dir_ / "file"), "keep");
+}
+
+// A mapper that cannot place even its smallest tile reports it as bad input. Each 4096-wide input
+// row alone is 4 KiB of int8; the GLB has 1 KiB. Few MACs, so a mapper that splits rows finishes
+// fast (and fails this test) rather than hanging.
+TEST_F(CliTest, TileThatCannotFitTheGlbIsAnInputError) {
+  const std::string arch = Write("tiny_glb.yaml", "name: tiny-glb\nglb: {size_kib: 1}\n");
+  const std::string wl = Write("wide.yaml",
+                               "name: wide\ninput: {channels: 1, height: 3, width: 4096}\n"
+                               "layers:\n  - {name: c, type: conv, out_channels: 1, kernel: 3}\n");
+  const CliResult r = Cli({"run", "--arch", arch, "--workload", wl, "--out", Path("out")});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  std::string lower = r.err;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  EXPECT_NE(lower.find("glb"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(Path("out")));
+}
+
+TEST_F(CliTest, TinyWorkloadRunsBitExactAndWritesIdenticalResultsTwice) {
+  const std::string wl = Write("tiny.yaml", kTinyWorkload);
+  const CliResult a = Cli({"run", "--workload", wl, "--out", Path("a")});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.err, "");
+  EXPECT_NE(a.out.find("bit-exact"), std::string::npos) << a.out;
+  for (const char* f : {"stats.json", "layers.csv", "config.resolved.yaml"})
+    EXPECT_TRUE(fs::exists(dir_ / "a" / f)) << f;
+  const auto j = nlohmann::json::parse(ReadFile(dir_ / "a" / "stats.json"));
+  EXPECT_EQ(j["output_check"], "bit-exact");
+  EXPECT_EQ(j["workload"], "tiny");
+  EXPECT_EQ(j["mode"], "dense");
+  EXPECT_EQ(j["macs"].get<int64_t>(), kTinyMacs);
+  EXPECT_GT(j["cycles"].get<uint64_t>(), 0u);
+  ASSERT_FALSE(j["layers"].empty());
+  int64_t layer_macs = 0;
+  for (const auto& l : j["layers"]) layer_macs += l["macs"].get<int64_t>();
+  EXPECT_EQ(layer_macs, kTinyMacs);
+
+  // No command word means `run`.
+  const CliResult b = Cli({"--workload", wl, "--out", Path("b")});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  for (const char* f : {"stats.json", "layers.csv", "config.resolved.yaml"})
+    EXPECT_EQ(ReadFile(dir_ / "a" / f), ReadFile(dir_ / "b" / f)) << f;
+}
+
+TEST_F(CliTest, BothKernelsWriteTheSameStats) {
+  const std::string wl = Write("tiny.yaml", kTinyWorkload);
+  ASSERT_EQ(Cli({"run", "--workload", wl, "--kernel", "systemc", "--out", Path("sc")}).exit_code,
+            0);
+  ASSERT_EQ(Cli({"run", "--workload", wl, "--kernel", "direct", "--out", Path("direct")}).exit_code,
+            0);
+  EXPECT_EQ(ReadFile(dir_ / "sc" / "stats.json"), ReadFile(dir_ / "direct" / "stats.json"));
+}
+
+TEST_F(CliTest, SeedOptionReplacesTheWorkloadSeed) {
+  const std::string wl = Write("tiny.yaml", kTinyWorkload);
+  const CliResult r = Cli({"run", "--workload", wl, "--seed", "42", "--out", Path("s")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(ReadFile(dir_ / "s" / "stats.json"));
+  EXPECT_EQ(j["seed"].get<uint64_t>(), 42u);
+  EXPECT_EQ(j["output_check"], "bit-exact");
+  EXPECT_NE(ReadFile(dir_ / "s" / "config.resolved.yaml").find("seed: 42"), std::string::npos);
+}
+
+TEST_F(CliTest, ListNamesEveryBuiltinAndListParamsEveryKey) {
+  const CliResult l = Cli({"list"});
+  ASSERT_EQ(l.exit_code, 0) << l.err;
+  for (const char* name : {"default", "eyeriss-like", "gsc-dense", "45nm", "eyeriss-norm"})
+    EXPECT_NE(l.out.find(name), std::string::npos) << name << " in\n" << l.out;
+  const CliResult p = Cli({"list-params"});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  for (const char* key : {"glb.size_kib", "array.rows", "clock_mhz"})
+    EXPECT_NE(p.out.find(key), std::string::npos) << key;
+}
+
+}  // namespace
+}  // namespace cssim

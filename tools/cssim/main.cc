@@ -1,0 +1,437 @@
+// cssim: the command line.
+//
+//   cssim [run] [options]   simulate one arch x workload x energy table (the default command)
+//   cssim list              built-in architectures, workloads and energy tables
+//   cssim list-params       every configuration key with type, unit, default and range
+//   cssim bench [options]   simulation speed of both kernels on the built-in architectures
+//
+// Exit status: 0 success; 2 bad input (a one-line "cssim: error: ..." on stderr naming the file
+// and key, or the option); 3 a simulation error (a cssim bug or an impossible schedule).
+//
+// libsystemc owns main() and calls sc_main() (declared extern "C" by <systemc>).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "model/base/config.h"
+#include "model/base/error.h"
+#include "model/base/params.h"
+#include "model/report/results.h"
+#include "model/top/run.h"
+
+namespace cssim {
+namespace {
+
+namespace po = boost::program_options;
+
+// SystemC prints its banner before sc_main runs, so the variable must be set during static
+// initialisation of this program, which happens before libsystemc's main().
+const bool kQuietSystemC = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1) == 0;
+
+constexpr int kExitOk = 0;
+constexpr int kExitInput = 2;
+constexpr int kExitSim = 3;
+
+// Messages leave as one line, whatever the exception text holds.
+std::string OneLine(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+int ReportInputError(const std::string& what) {
+  std::cerr << "cssim: error: " << OneLine(what) << std::endl;
+  return kExitInput;
+}
+
+int ReportSimError(const std::string& what) {
+  std::cerr << "cssim: simulation error: " << OneLine(what) << std::endl;
+  return kExitSim;
+}
+
+// Parses a subcommand's arguments. Long options must be spelled out in full: a guessed
+// abbreviation would make a typo silently mean another option. Stray positional words are errors.
+po::variables_map Parse(const std::vector<std::string>& args, const po::options_description& desc,
+                        const std::string& command) {
+  po::options_description all;
+  all.add(desc);
+  all.add_options()("unexpected-argument", po::value<std::vector<std::string>>());
+  po::positional_options_description positional;
+  positional.add("unexpected-argument", -1);
+  po::variables_map vm;
+  po::store(
+      po::command_line_parser(args)
+          .options(all)
+          .positional(positional)
+          .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+          .run(),
+      vm);
+  po::notify(vm);
+  if (vm.count("unexpected-argument"))
+    throw InputError(
+        "", "",
+        "unexpected argument '" + vm["unexpected-argument"].as<std::vector<std::string>>()[0] + "'",
+        "options only (see 'cssim " + command + " --help')");
+  return vm;
+}
+
+bool WantsHelp(const po::variables_map& vm, const std::string& usage,
+               const po::options_description& desc) {
+  if (!vm.count("help")) return false;
+  std::cout << usage << "\n\n" << desc;
+  return true;
+}
+
+uint64_t ParseSeed(const std::string& s) {
+  const std::string allowed = "an integer 0..18446744073709551615";
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+    throw InputError("", "--seed", "'" + s + "' is not a non-negative integer", allowed);
+  try {
+    return std::stoull(s);
+  } catch (const std::out_of_range&) {
+    throw InputError("", "--seed", "'" + s + "' is too large", allowed);
+  }
+}
+
+Kernel ParseKernel(const std::string& s) {
+  if (s == "systemc") return Kernel::kSystemC;
+  if (s == "direct") return Kernel::kDirect;
+  throw InputError("", "--kernel", "unknown kernel '" + s + "'", "systemc, direct");
+}
+
+const char* KernelName(Kernel k) { return k == Kernel::kSystemC ? "systemc" : "direct"; }
+
+// Sparse modes come with the complementary-sparsity datapath; until then only dense runs.
+void CheckMode(const std::string& mode) {
+  if (mode != "dense") throw InputError("", "--mode", "unknown mode '" + mode + "'", "dense");
+}
+
+int RunCommand(const std::vector<std::string>& args) {
+  po::options_description desc("options");
+  desc.add_options()("help,h", "show this help")(
+      "arch", po::value<std::string>()->default_value("default"),
+      "architecture: a built-in name (cssim list) or a YAML file path")(
+      "workload", po::value<std::string>()->default_value("gsc-dense"),
+      "workload: a built-in name or a YAML file path")(
+      "energy", po::value<std::string>()->default_value("45nm"),
+      "energy table: a built-in name or a YAML file path")(
+      "mode", po::value<std::string>()->default_value("dense"), "execution mode: dense")(
+      "out", po::value<std::string>(),
+      "write stats.json, layers.csv and config.resolved.yaml into this directory")(
+      "seed", po::value<std::string>(),
+      "seed of the generated weights and input (default: the workload's seed)")(
+      "kernel", po::value<std::string>()->default_value("systemc"),
+      "clock loop: systemc or direct (both give the same cycles)")(
+      "no-check", po::bool_switch(), "skip the bit-exact comparison with the reference model");
+  const po::variables_map vm = Parse(args, desc, "run");
+  if (WantsHelp(vm,
+                "usage: cssim run [options]\n\nSimulates one arch x workload x energy table, "
+                "prints a summary and, with --out, writes the result files.",
+                desc))
+    return kExitOk;
+
+  // Every check that needs no simulation comes first, so that bad input fails at once and
+  // never leaves an --out directory behind.
+  CheckMode(vm["mode"].as<std::string>());
+  RunOptions options;
+  options.kernel = ParseKernel(vm["kernel"].as<std::string>());
+  options.check = !vm["no-check"].as<bool>();
+  const bool has_seed = vm.count("seed") > 0;
+  const uint64_t seed = has_seed ? ParseSeed(vm["seed"].as<std::string>()) : 0;
+  const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "";
+  if (!out.empty() || vm.count("out")) CheckOutDir(out);
+  const ArchSpec arch = LoadArch(vm["arch"].as<std::string>());
+  Workload workload = LoadWorkload(vm["workload"].as<std::string>());
+  const EnergyTable table = LoadEnergyTable(vm["energy"].as<std::string>());
+  if (has_seed) workload.seed = seed;
+
+  const RunResult result = Run(arch, workload, table, options);
+  PrintSummary(std::cout, result);
+  if (vm.count("out")) {
+    WriteResults(out, result);
+    std::cout << "\nresults written to " << out << "/ (stats.json, layers.csv, "
+              << "config.resolved.yaml)" << std::endl;
+  }
+  return kExitOk;
+}
+
+// Keeps `list` to one short line per entry.
+std::string Abbreviate(const std::string& s) {
+  constexpr size_t kMax = 72;
+  const std::string line = s.substr(0, s.find('\n'));
+  return line.size() <= kMax ? line : line.substr(0, kMax - 3) + "...";
+}
+
+std::string Grouped(int64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-') out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+int ListCommand(const std::vector<std::string>& args) {
+  po::options_description desc("options");
+  desc.add_options()("help,h", "show this help");
+  const po::variables_map vm = Parse(args, desc, "list");
+  if (WantsHelp(vm,
+                "usage: cssim list\n\nLists the built-in architectures, workloads and "
+                "energy tables (files under " +
+                    DataDir() + ").",
+                desc))
+    return kExitOk;
+
+  std::cout << "architectures (--arch NAME, or a YAML file path)\n";
+  for (const std::string& name : BuiltinNames("arch")) {
+    const ArchSpec a = LoadArch(name);
+    std::cout << "  " << std::left << std::setw(16) << name << a.array.rows << "x" << a.array.cols
+              << " PEs (" << DataflowName(a.array.dataflow) << "), GLB " << a.glb.size_kib
+              << " KiB, " << a.clock_mhz << " MHz, DRAM " << a.dram.preset << " x"
+              << a.dram.channels << "\n";
+  }
+  std::cout << "\nworkloads (--workload NAME, or a YAML file path)\n";
+  for (const std::string& name : BuiltinNames("workload")) {
+    const Workload w = LoadWorkload(name);
+    std::cout << "  " << std::left << std::setw(16) << name << w.layers.size() << " layers, "
+              << Grouped(w.macs()) << " MACs, input " << w.input.c << "x" << w.input.h << "x"
+              << w.input.w << "\n";
+  }
+  std::cout << "\nenergy tables (--energy NAME, or a YAML file path)\n";
+  for (const std::string& name : BuiltinNames("energy")) {
+    const EnergyTable t = LoadEnergyTable(name);
+    std::cout << "  " << std::left << std::setw(16) << name << "[" << t.unit << "] "
+              << Abbreviate(t.description) << "\n";
+  }
+  return kExitOk;
+}
+
+int ListParamsCommand(const std::vector<std::string>& args) {
+  po::options_description desc("options");
+  desc.add_options()("help,h", "show this help");
+  const po::variables_map vm = Parse(args, desc, "list-params");
+  if (WantsHelp(vm,
+                "usage: cssim list-params\n\nPrints every key of the arch, workload and "
+                "energy YAML files: type, unit, default, allowed range, description.",
+                desc))
+    return kExitOk;
+  PrintParams(std::cout);
+  return kExitOk;
+}
+
+// One timed bench run, done in a child process: SystemC elaborates once per process, so every
+// run (either kernel) gets a fresh process forked before any SystemC object exists. The child
+// reports through a pipe: "ok <cycles> <pe_count> <wall s>" or "<exit code> <message>".
+struct Sample {
+  int exit_code = kExitOk;
+  std::string error;
+  Cycle cycles = 0;
+  int64_t pe_count = 0;
+  double wall_s = 0;
+};
+
+Sample TimedRunInChild(const ArchSpec& arch, const Workload& workload, const EnergyTable& table,
+                       const RunOptions& options) {
+  int fds[2];
+  if (pipe(fds) != 0) return {kExitSim, "bench: pipe() failed"};
+  std::cout.flush();
+  std::cerr.flush();
+  const pid_t pid = fork();
+  if (pid < 0) return {kExitSim, "bench: fork() failed"};
+  if (pid == 0) {
+    close(fds[0]);
+    std::ostringstream msg;
+    msg.precision(17);
+    try {
+      const auto start = std::chrono::steady_clock::now();
+      const RunResult r = Run(arch, workload, table, options);
+      const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+      msg << "ok " << r.cycles << " " << r.pe_count << " " << wall.count();
+    } catch (const InputError& e) {
+      msg << kExitInput << " " << OneLine(e.what());
+    } catch (const std::exception& e) {
+      msg << kExitSim << " " << OneLine(e.what());
+    }
+    const std::string text = msg.str();
+    for (size_t done = 0; done < text.size();) {
+      const ssize_t n = write(fds[1], text.data() + done, text.size() - done);
+      if (n <= 0) break;
+      done += size_t(n);
+    }
+    close(fds[1]);
+    std::cout.flush();
+    std::cerr.flush();
+    _exit(0);  // no static destructors: they belong to the parent
+  }
+  close(fds[1]);
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof(buf))) > 0;) text.append(buf, size_t(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+
+  std::istringstream is(text);
+  std::string head;
+  is >> head;
+  Sample s;
+  if (head == "ok" && (is >> s.cycles >> s.pe_count >> s.wall_s)) return s;
+  if (head == std::to_string(kExitInput) || head == std::to_string(kExitSim)) {
+    s.exit_code = std::stoi(head);
+    std::getline(is >> std::ws, s.error);
+    return s;
+  }
+  s.exit_code = kExitSim;
+  s.error = "bench: the run process died (status " + std::to_string(status) + ")";
+  return s;
+}
+
+int BenchCommand(const std::vector<std::string>& args) {
+  po::options_description desc("options");
+  desc.add_options()("help,h", "show this help")("runs", po::value<int>()->default_value(5),
+                                                 "timed runs per arch and kernel")(
+      "arch",
+      po::value<std::vector<std::string>>()->composing()->default_value({"default", "eyeriss-like"},
+                                                                        "default eyeriss-like"),
+      "architecture (repeat the option for several)")(
+      "kernel",
+      po::value<std::vector<std::string>>()->composing()->default_value({"systemc", "direct"},
+                                                                        "systemc direct"),
+      "clock loop: systemc, direct (repeat for several)")(
+      "workload", po::value<std::string>()->default_value("gsc-dense"), "workload")(
+      "energy", po::value<std::string>()->default_value("45nm"), "energy table")(
+      "check", po::bool_switch(),
+      "also compare outputs with the reference model (off: time the simulator alone)");
+  const po::variables_map vm = Parse(args, desc, "bench");
+  if (WantsHelp(vm,
+                "usage: cssim bench [options]\n\nTimes whole simulations (wall clock around "
+                "Run, each in a fresh process) and reports simulation speed.",
+                desc))
+    return kExitOk;
+
+  const int runs = vm["runs"].as<int>();
+  if (runs < 1 || runs > 1000)
+    throw InputError("", "--runs", std::to_string(runs) + " is out of range", "integer 1..1000");
+  std::vector<Kernel> kernels;
+  for (const std::string& k : vm["kernel"].as<std::vector<std::string>>())
+    kernels.push_back(ParseKernel(k));
+  std::vector<ArchSpec> archs;
+  for (const std::string& a : vm["arch"].as<std::vector<std::string>>())
+    archs.push_back(LoadArch(a));
+  const Workload workload = LoadWorkload(vm["workload"].as<std::string>());
+  const EnergyTable table = LoadEnergyTable(vm["energy"].as<std::string>());
+
+  std::cout << "cssim bench: " << workload.name << ", " << runs << " runs per row, output check "
+            << (vm["check"].as<bool>() ? "on" : "off") << "\n\n"
+            << std::left << std::setw(16) << "arch" << std::setw(9) << "kernel" << std::right
+            << std::setw(14) << "sim cycles" << std::setw(15) << "median wall s" << std::setw(15)
+            << "sim cycles/s" << std::setw(15) << "PE-cycles/s" << std::setw(12) << "min wall s"
+            << std::setw(12) << "max wall s" << std::endl;
+  for (const ArchSpec& arch : archs) {
+    Cycle expected = 0;  // every run of one arch, on either kernel, must take the same cycles
+    for (Kernel kernel : kernels) {
+      RunOptions options;
+      options.kernel = kernel;
+      options.check = vm["check"].as<bool>();
+      std::vector<double> walls;
+      Sample s;
+      for (int i = 0; i < runs; ++i) {
+        s = TimedRunInChild(arch, workload, table, options);
+        if (s.exit_code == kExitInput) return ReportInputError(s.error);
+        if (s.exit_code != kExitOk) return ReportSimError(s.error);
+        if (expected == 0) expected = s.cycles;
+        if (s.cycles != expected)
+          return ReportSimError("bench: " + arch.name + " took " + std::to_string(s.cycles) +
+                                " cycles on the " + KernelName(kernel) + " kernel, run " +
+                                std::to_string(i + 1) + ", but " + std::to_string(expected) +
+                                " before: runs must agree to the cycle");
+        walls.push_back(s.wall_s);
+      }
+      std::sort(walls.begin(), walls.end());
+      const size_t n = walls.size();
+      const double median = n % 2 ? walls[n / 2] : (walls[n / 2 - 1] + walls[n / 2]) / 2;
+      const double cycles_per_s = median > 0 ? double(s.cycles) / median : 0;
+      std::cout << std::left << std::setw(16) << arch.name << std::setw(9) << KernelName(kernel)
+                << std::right << std::setw(14) << s.cycles << std::setprecision(4) << std::setw(15)
+                << median << std::scientific << std::setprecision(3) << std::setw(15)
+                << cycles_per_s << std::setw(15) << cycles_per_s * double(s.pe_count)
+                << std::defaultfloat << std::setprecision(4) << std::setw(12) << walls.front()
+                << std::setw(12) << walls.back() << std::endl;
+    }
+  }
+  return kExitOk;
+}
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*main)(const std::vector<std::string>& args);
+};
+
+const Command kCommands[] = {
+    {"run", "simulate one arch x workload x energy table (the default command)", RunCommand},
+    {"list", "list the built-in architectures, workloads and energy tables", ListCommand},
+    {"list-params", "print every configuration key with its unit, default and range",
+     ListParamsCommand},
+    {"bench", "measure simulation speed on the built-in architectures", BenchCommand},
+};
+
+std::string CommandNames() {
+  std::string names;
+  for (const Command& c : kCommands) names += (names.empty() ? "" : ", ") + std::string(c.name);
+  return names;
+}
+
+void PrintUsage() {
+  std::cout << "usage: cssim [COMMAND] [OPTIONS]\n\n"
+               "cssim simulates a DNN accelerator cycle by cycle and reports cycles, MAC\n"
+               "utilisation and energy. Without a command it runs 'cssim run'.\n\ncommands:\n";
+  for (const Command& c : kCommands)
+    std::cout << "  " << std::left << std::setw(13) << c.name << c.summary << "\n";
+  std::cout << "\n'cssim COMMAND --help' shows the options of a command.\n";
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    PrintUsage();
+    return kExitOk;
+  }
+  const Command* command = &kCommands[0];  // no command word: run
+  if (!args.empty() && args[0].rfind("-", 0) != 0) {
+    const auto it = std::find_if(std::begin(kCommands), std::end(kCommands),
+                                 [&](const Command& c) { return args[0] == c.name; });
+    if (it == std::end(kCommands))
+      return ReportInputError("unknown command '" + args[0] + "'; allowed: " + CommandNames());
+    command = it;
+    args.erase(args.begin());
+  }
+  try {
+    return command->main(args);
+  } catch (const InputError& e) {
+    return ReportInputError(e.what());
+  } catch (const po::error& e) {
+    return ReportInputError(std::string(e.what()) + " (see 'cssim " + command->name + " --help')");
+  } catch (const SimError& e) {
+    return ReportSimError(e.what());
+  } catch (const std::exception& e) {
+    std::cerr << "cssim: internal error: " << OneLine(e.what()) << std::endl;
+    return kExitSim;
+  }
+}
+
+}  // namespace
+}  // namespace cssim
+
+int sc_main(int argc, char** argv) { return cssim::Main(argc, argv); }
