@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <type_traits>
@@ -156,9 +157,21 @@ std::string ShapeText(const Shape& s) {
 }
 
 // Output size of a window of `k` sliding by `stride` over `in` padded by `pad` on both sides;
-// the caller has checked that the window fits.
-int WindowOut(int in, int k, int stride, int pad) {
-  return int((int64_t(in) + 2 * int64_t(pad) - k) / stride + 1);
+// the caller has checked that the window fits. May exceed an int for absurd padding.
+int64_t WindowOut(int in, int k, int stride, int pad) {
+  return (int64_t(in) + 2 * int64_t(pad) - k) / stride + 1;
+}
+
+// Whether a product of positive factors stays below kMaxElements, without overflowing: every
+// partial product that gets multiplied is below 2^31, so no step exceeds 2^62.
+bool ProductFits(std::initializer_list<int64_t> factors) {
+  int64_t p = 1;
+  for (int64_t f : factors) {
+    if (f >= kMaxElements) return false;
+    p *= f;
+    if (p >= kMaxElements) return false;
+  }
+  return true;
 }
 
 // Reads one layer given the shape and type of its input, and infers its output.
@@ -174,10 +187,10 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
   const std::string& layer_path = r.path();
   const auto need_int8 = [&]() {
     if (in_type != ElemType::kInt8)
-      throw InputError(r.file(), layer_path,
-                       std::string(type) + " needs int8 input; insert a requant layer");
+      throw InputError(r.file(), layer_path, type + " needs int8 input; insert a requant layer");
   };
 
+  int64_t out_h = in.h, out_w = in.w;  // checked to fit an int below
   switch (l.kind) {
     case LayerKind::kConv: {
       need_int8();
@@ -211,8 +224,9 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       };
       fit(kh_key, l.kernel_h, in.h);
       fit(kw_key, l.kernel_w, in.w);
-      l.out = {l.out_channels, WindowOut(in.h, l.kernel_h, l.stride, l.pad),
-               WindowOut(in.w, l.kernel_w, l.stride, l.pad)};
+      l.out.c = l.out_channels;
+      out_h = WindowOut(in.h, l.kernel_h, l.stride, l.pad);
+      out_w = WindowOut(in.w, l.kernel_w, l.stride, l.pad);
       l.out_type = ElemType::kInt32;
       break;
     }
@@ -222,7 +236,8 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       // The kernel of a linear layer is the whole input map.
       l.kernel_h = in.h;
       l.kernel_w = in.w;
-      l.out = {l.out_channels, 1, 1};
+      l.out.c = l.out_channels;
+      out_h = out_w = 1;
       l.out_type = ElemType::kInt32;
       break;
     case LayerKind::kMaxPool: {
@@ -230,8 +245,9 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       l.pool_stride = r.OptInt("stride").value_or(l.pool_size);
       if (l.pool_size > in.h || l.pool_size > in.w)
         r.Fail("size", std::to_string(l.pool_size) + " does not fit the " + input);
-      l.out = {in.c, WindowOut(in.h, l.pool_size, l.pool_stride, 0),
-               WindowOut(in.w, l.pool_size, l.pool_stride, 0)};
+      l.out.c = in.c;
+      out_h = WindowOut(in.h, l.pool_size, l.pool_stride, 0);
+      out_w = WindowOut(in.w, l.pool_size, l.pool_stride, 0);
       l.out_type = in_type;
       break;
     }
@@ -248,10 +264,14 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       l.out_type = ElemType::kInt8;
       break;
   }
-  if (l.out.size() >= kMaxElements)
+  if (!ProductFits({l.out.c, out_h, out_w}))
     throw InputError(r.file(), layer_path,
-                     "output " + ShapeText(l.out) + " has 2^31 or more elements");
-  if (l.weight_count() >= kMaxElements)
+                     "output " + std::to_string(l.out.c) + "x" + std::to_string(out_h) + "x" +
+                         std::to_string(out_w) + " has 2^31 or more elements");
+  l.out.h = int(out_h);
+  l.out.w = int(out_w);
+  const bool has_weights = l.kind == LayerKind::kConv || l.kind == LayerKind::kLinear;
+  if (has_weights && !ProductFits({l.out_channels, in.c, l.kernel_h, l.kernel_w}))
     throw InputError(r.file(), layer_path, "has 2^31 or more weights");
   return l;
 }
@@ -263,7 +283,7 @@ Workload ReadWorkload(const std::string& file, const YAML::Node& root) {
   w.seed = uint64_t(r.Int("seed"));
   const ParamReader input = r.Map("input");
   w.input = {int(input.Int("channels")), int(input.Int("height")), int(input.Int("width"))};
-  if (w.input.size() >= kMaxElements)
+  if (!ProductFits({w.input.c, w.input.h, w.input.w}))
     throw InputError(file, "input", ShapeText(w.input) + " has 2^31 or more elements");
 
   const YAML::Node layers = r.Raw("layers");

@@ -92,6 +92,9 @@ Cycle RunSystemC(Engine& engine, double clock_mhz, const std::function<bool()>& 
   if (sc_core::sc_start_of_simulation_invoked())
     throw SimError("SystemC elaborates once per process: one SystemC run per process");
   g_error = nullptr;
+  // sc_stop() is how a run ends, not news.
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
+                                          sc_core::SC_DO_NOTHING);
   ClockModule clock("clock", engine, clock_mhz, done, on_cycle);
   std::vector<std::unique_ptr<UnitModule>> modules;
   for (size_t i = 0; i < engine.units().size(); ++i)

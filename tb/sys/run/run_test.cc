@@ -14,7 +14,7 @@ namespace {
 RunResult RunDirect(const ArchSpec& a, const Workload& w) {
   RunOptions o;
   o.kernel = Kernel::kDirect;
-  return Run(a, w, LoadEnergyTable("45nm"), o);
+  return cssim::Run(a, w, LoadEnergyTable("45nm"), o);
 }
 
 struct Job {
@@ -108,7 +108,7 @@ TEST(Run, SystemCKernelAgreesWithDirectLoopCycleForCycle) {
   const Workload w = LoadWorkload("gsc-dense");
   RunOptions sc;
   sc.kernel = Kernel::kSystemC;
-  const RunResult s = Run(a, w, LoadEnergyTable("45nm"), sc);  // once per process
+  const RunResult s = cssim::Run(a, w, LoadEnergyTable("45nm"), sc);  // once per process
   const RunResult d = RunDirect(a, w);
   EXPECT_EQ(s.cycles, d.cycles);
   ASSERT_EQ(s.layers.size(), d.layers.size());

@@ -20,10 +20,12 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// Writes `text` to a fresh file under the test temp dir and returns its path.
+// Writes `text` to a file under a temp dir of the running test (ctest may run tests in
+// parallel) and returns its path.
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / "cssim_config_test";
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                                    "cssim_config_test" /
+                                    ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::filesystem::create_directories(dir);
   const std::string path = (dir / name).string();
   std::ofstream(path) << text;
@@ -376,6 +378,11 @@ TEST(Config, BadWorkloadsAreRejectedWithTheKeyPath) {
             file + ": layers[0]: has 2^31 or more weights");
   EXPECT_EQ(error("  - {name: a, type: conv, out_channels: 100000000, kernel: 1}\n"),
             file + ": layers[0]: output 100000000x5x5 has 2^31 or more elements");
+  // Padding so large that the output height alone exceeds an int must not overflow.
+  EXPECT_EQ(WorkloadError("  - {name: a, type: conv, out_channels: 1, kernel: 2000000000, "
+                          "pad: 1999999999}\n",
+                          "{channels: 1, height: 1, width: 1}"),
+            file + ": layers[0]: output 1x2000000000x2000000000 has 2^31 or more elements");
 }
 
 TEST(Config, ParamSchemaHasOneEntryPerKeyWithUnitAndDescription) {
@@ -404,7 +411,7 @@ TEST(Config, OmittedArchKeysTakeTheArchSpecDefaults) {
 
 TEST(Config, DataDirFollowsTheEnvironment) {
   const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / "cssim_data_dir_test";
+      std::filesystem::path(::testing::TempDir()) / "cssim_config_test" / "data_dir";
   std::filesystem::create_directories(dir / "arch");
   std::ofstream((dir / "arch" / "tiny.yaml").string()) << "name: tiny\narray: {rows: 2}\n";
   std::ofstream((dir / "arch" / "notes.txt").string()) << "not a config\n";
