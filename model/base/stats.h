@@ -19,10 +19,10 @@ const char* DataTypeName(DataType t);
 
 // What the energy model needs to know about the hardware a group of counters belongs to.
 struct EnergyRef {
-  std::string component;    // energy table component: "dram", "glb", "noc", "rf", "mac", ...
-  double size_bytes = 0;    // capacity, for tables that scale energy with size
-  double width_bits = 0;    // access width, for tables that scale energy with width
-  uint64_t instances = 1;   // how many identical copies the group stands for (e.g. PEs)
+  std::string component;   // energy table component: "dram", "glb", "noc", "rf", "mac", ...
+  double size_bytes = 0;   // capacity, for tables that scale energy with size
+  double width_bits = 0;   // access width, for tables that scale energy with width
+  uint64_t instances = 1;  // how many identical copies the group stands for (e.g. PEs)
 };
 
 class StatGroup;

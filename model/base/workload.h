@@ -36,7 +36,7 @@ struct Layer {
   // Filled by validation.
   Shape in, out;
   ElemType in_type = ElemType::kInt8, out_type = ElemType::kInt8;
-  int64_t macs() const;  // useful MACs of conv/linear, 0 otherwise
+  int64_t macs() const;          // useful MACs of conv/linear, 0 otherwise
   int64_t weight_count() const;  // out_channels * in.c * kernel_h * kernel_w, 0 if none
 };
 

@@ -100,12 +100,12 @@ int64_t StreamCmd::Addr(int lane, uint64_t beat) const {
       const int64_t r = int64_t(beat) / kp, j = int64_t(beat) % kp;
       const int64_t kk = k0 + r * kp + j;
       if (kk >= geom.k) return -2;
-      return int64_t(geom.w_base) + int64_t(n_local0 + lane) * geom.k + kk;
+      return int64_t(geom.w_base) + kk * geom.n_tile + n_local0 + lane;
     }
     case StreamKind::kOsInput:
       return geom.InputAddr(p0 + lane, int64_t(beat));
     case StreamKind::kOsWeight:
-      return int64_t(geom.w_base) + int64_t(n_local0 + lane) * geom.k + int64_t(beat);
+      return int64_t(geom.w_base) + int64_t(beat) * geom.n_tile + n_local0 + lane;
   }
   return -2;
 }
@@ -119,17 +119,23 @@ std::vector<int8_t> ToHwc(const std::vector<int8_t>& chw, const Shape& s) {
   return out;
 }
 
-std::vector<int8_t> WeightsToNhwc(const std::vector<int8_t>& nchw, const Layer& l) {
-  const int C = l.in.c;
+std::vector<int8_t> PackWeights(const std::vector<int8_t>& nchw, const Layer& l, int n_tile) {
+  const int C = l.in.c, N = l.out_channels;
   const int kh = l.kind == LayerKind::kLinear ? l.in.h : l.kernel_h;
   const int kw = l.kind == LayerKind::kLinear ? l.in.w : l.kernel_w;
+  const int64_t K = int64_t(kh) * kw * C;
   std::vector<int8_t> out(nchw.size());
-  for (int n = 0; n < l.out_channels; ++n)
-    for (int c = 0; c < C; ++c)
-      for (int y = 0; y < kh; ++y)
-        for (int x = 0; x < kw; ++x)
-          out[((size_t(n) * kh + y) * kw + x) * C + c] =
-              nchw[((size_t(n) * C + c) * kh + y) * kw + x];
+  for (int n0 = 0; n0 < N; n0 += n_tile) {
+    const int nt = std::min(n_tile, N - n0);
+    int8_t* block = &out[size_t(n0) * K];
+    for (int n = 0; n < nt; ++n)
+      for (int c = 0; c < C; ++c)
+        for (int y = 0; y < kh; ++y)
+          for (int x = 0; x < kw; ++x) {
+            const int64_t k = (int64_t(y) * kw + x) * C + c;
+            block[k * nt + n] = nchw[((size_t(n0 + n) * C + c) * kh + y) * kw + x];
+          }
+  }
   return out;
 }
 
@@ -151,6 +157,8 @@ class Compiler {
     };
     p.input_addr = alloc(uint64_t(w_.input.size()));
     p.weight_addr.assign(w_.layers.size(), 0);
+    p.weight_n_tile.assign(w_.layers.size(), 0);
+    program_ = &p;
     for (size_t i = 0; i < w_.layers.size(); ++i)
       if (w_.layers[i].weight_count() > 0)
         p.weight_addr[i] = alloc(uint64_t(w_.layers[i].weight_count()));
@@ -187,8 +195,7 @@ class Compiler {
     os << "layer '" << l.name << "' needs " << CeilDiv(int64_t(need) * 2, 1024)
        << " KiB for its smallest double-buffered tile, the GLB has " << a_.glb.size_kib << " KiB";
     throw InputError(a_.source, "glb.size_kib", os.str(),
-                     ">= " + std::to_string(CeilDiv(int64_t(need) * 2, 1024)) + " for " +
-                         w_.name);
+                     ">= " + std::to_string(CeilDiv(int64_t(need) * 2, 1024)) + " for " + w_.name);
   }
 
   void CompileConv(const Group& g, Op* op) {
@@ -249,6 +256,7 @@ class Compiler {
       TooSmall(l, t.in_bytes + t.w_bytes + t.psum_bytes + t.out_bytes);
     }
 
+    program_->weight_n_tile[size_t(g.first)] = best.n_tile;
     int tile_index = 0;
     for (int oy0 = 0; oy0 < Ho; oy0 += best.rows_out) {
       const int rows_out = std::min(best.rows_out, Ho - oy0);
@@ -275,6 +283,7 @@ class Compiler {
         geom.k = K;
         geom.in_base = base;
         geom.w_base = base + uint32_t(best.in_bytes);
+        geom.n_tile = n_tile;
         const uint32_t psum_base = geom.w_base + uint32_t(best.w_bytes);
         const uint32_t out_base = psum_base + uint32_t(best.psum_bytes);
 
@@ -317,10 +326,17 @@ class Compiler {
             for (int64_t j = 0; j < k_passes; ++j) {
               Pass ps;
               const int64_t k0 = j * rows_used * kp;
-              ps.input = StreamCmd{StreamKind::kWsInput, geom, rows_used, uint64_t(P * kp), k0,
-                                   kp, 0, ns, P};
-              ps.weight = StreamCmd{StreamKind::kWsWeight, geom, cols_used,
-                                    uint64_t(rows_used) * kp, k0, kp, 0, ns, P};
+              ps.input = StreamCmd{
+                  StreamKind::kWsInput, geom, rows_used, uint64_t(P * kp), k0, kp, 0, ns, P};
+              ps.weight = StreamCmd{StreamKind::kWsWeight,
+                                    geom,
+                                    cols_used,
+                                    uint64_t(rows_used) * kp,
+                                    k0,
+                                    kp,
+                                    0,
+                                    ns,
+                                    P};
               ps.array = ArrayCmd{Dataflow::kWeightStationary, rows_used, cols_used, k0, K, kp, P};
               ps.collect = cc;
               ps.collect.first = j == 0;
@@ -417,6 +433,7 @@ class Compiler {
   const ArchSpec& a_;
   const Workload& w_;
   uint64_t half_;
+  Program* program_ = nullptr;
 };
 
 }  // namespace
@@ -428,9 +445,8 @@ Program Compile(const ArchSpec& arch, const Workload& workload) {
 void DumpProgram(const Program& p, std::ostream& os) {
   os << "program: " << p.ops.size() << " ops, DRAM footprint " << p.dram_bytes << " bytes\n";
   for (const Op& op : p.ops) {
-    os << "op " << op.name << " (" << op.kind << "): " << op.tiles.size() << " tiles, "
-       << op.macs << " MACs, in@" << op.in_addr << " w@" << op.w_addr << " out@" << op.out_addr
-       << "\n";
+    os << "op " << op.name << " (" << op.kind << "): " << op.tiles.size() << " tiles, " << op.macs
+       << " MACs, in@" << op.in_addr << " w@" << op.w_addr << " out@" << op.out_addr << "\n";
     for (size_t i = 0; i < op.tiles.size(); ++i) {
       const Tile& t = op.tiles[i];
       os << "  tile " << i << " half " << t.half << ":";

@@ -107,7 +107,8 @@ void Dma::TickStore() {
       const uint32_t lo = std::max(s.glb_addr, word_addr);
       const uint32_t hi = std::min(s.glb_addr + s.len, word_addr + word_);
       if (lo >= hi) continue;
-      for (uint32_t b = lo; b < hi; ++b) s.data[s.offset + (b - s.glb_addr)] = r.data[b - word_addr];
+      for (uint32_t b = lo; b < hi; ++b)
+        s.data[s.offset + (b - s.glb_addr)] = r.data[b - word_addr];
       --s.glb_words_left;
       break;
     }

@@ -47,15 +47,15 @@ class Dma : public Unit {
  private:
   // A piece of one row inside one DRAM atom.
   struct Segment {
-    uint64_t atom = 0;      // DRAM atom address
-    uint32_t offset = 0;    // first byte inside the atom
+    uint64_t atom = 0;    // DRAM atom address
+    uint32_t offset = 0;  // first byte inside the atom
     uint32_t len = 0;
     uint32_t glb_addr = 0;  // GLB address of the first byte
     std::array<uint8_t, kDramAtomBytes> data{};
     // load: the DRAM request tag. store: GLB reads still to return.
     uint32_t glb_words_left = 0;
-    bool dram_done = false;       // store: every GLB read of the segment issued
-    uint32_t offset_issue = 0;    // store: next GLB word to read
+    bool dram_done = false;     // store: every GLB read of the segment issued
+    uint32_t offset_issue = 0;  // store: next GLB word to read
   };
   bool NextSegment(Segment* s);  // the active command's next segment, false at its end
   void Start();
@@ -75,7 +75,7 @@ class Dma : public Unit {
   DmaJob job_;
   uint32_t row_ = 0, row_off_ = 0;  // segment cursor
   bool issued_all_ = false;
-  std::deque<Segment> inflight_;   // in issue order
+  std::deque<Segment> inflight_;  // in issue order
   uint32_t dram_outstanding_ = 0;
   std::deque<GlbReq> glb_writes_;  // load: words waiting for the GLB port
   uint32_t glb_pending_ = 0;       // GLB requests sent, response not yet back

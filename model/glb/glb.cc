@@ -39,7 +39,9 @@ Glb::Glb(const GlbSpec& spec, StatGroup& parent)
                        "client-cycles a request waited for a bank used by another request") {}
 
 Glb::Port& Glb::AddPort(const std::string& name, int lanes, size_t depth) {
-  ports_.push_back(std::make_unique<Port>(name, std::max(1, lanes), depth));
+  // Ready is registered: a link sustains `lanes` transfers per cycle only with twice that depth.
+  lanes = std::max(1, lanes);
+  ports_.push_back(std::make_unique<Port>(name, lanes, std::max(depth, size_t(2 * lanes))));
   return *ports_.back();
 }
 

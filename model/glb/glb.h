@@ -57,7 +57,8 @@ class Glb : public Unit {
   };
 
   Glb(const GlbSpec& spec, StatGroup& parent);
-  // Adds a client port serving up to `lanes` requests per cycle; links hold `depth` entries.
+  // Adds a client port serving up to `lanes` requests per cycle; its links hold
+  // max(depth, 2 * lanes) entries (so that a registered ready sustains the full rate).
   Port& AddPort(const std::string& name, int lanes, size_t depth);
   const std::vector<std::unique_ptr<Port>>& ports() const { return ports_; }
 

@@ -22,53 +22,69 @@ Streamer::Streamer(const std::string& name, int max_lanes, int buffer_bytes, Glb
       starved_(stats_, "starved_cycles", "cycles",
                "cycles with a command active but some lane's next value not yet fetched") {}
 
-void Streamer::Issue() {
-  // Up to glb_.lanes word reads per cycle, lanes served round-robin.
-  int reads = 0;
-  const int n = c_.lanes;
-  for (int i = 0; i < n && reads < glb_.lanes; ++i) {
-    const int l = (rr_ + i) % n;
-    Lane& lane = lanes_[l];
-    while (lane.next_beat < c_.beats && lane.buf.size() < buffer_bytes_) {
-      const int64_t a = c_.Addr(l, lane.next_beat);
-      if (a < 0) {  // zero padding or idle lane: no read
-        progress_ = true;
-        lane.buf.push_back(Slot{0, true});
-        ++lane.next_beat;
-        continue;
-      }
-      if (reads >= glb_.lanes || !glb_.req.CanPush()) break;
-      const uint32_t word = uint32_t(a) - uint32_t(a) % word_;
-      Pending p{l, popped_[l] + lane.buf.size(), {}};
-      // Every following value of this lane inside the same word shares the read.
-      while (lane.next_beat < c_.beats && lane.buf.size() < buffer_bytes_) {
-        const int64_t b = c_.Addr(l, lane.next_beat);
-        if (b < int64_t(word) || b >= int64_t(word + word_)) break;
-        p.offsets.push_back(uint16_t(b - word));
-        lane.buf.push_back(Slot{0, false});
-        ++lane.next_beat;
-      }
-      GlbReq r;
-      r.addr = word;
-      r.data_type = data_type_;
-      glb_.req.Push(r);
-      pending_.push_back(std::move(p));
-      ++reads;
-      break;  // one read per lane per cycle
-    }
+void Streamer::Advance(int l) {
+  Lane& lane = lanes_[l];
+  ++lane.next_beat;
+  lane.next_addr = lane.next_beat < c_.beats ? c_.Addr(l, lane.next_beat) : 0;
+}
+
+void Streamer::TakeZeros(int l) {
+  Lane& lane = lanes_[l];
+  while (lane.next_beat < c_.beats && lane.buf.size() < buffer_bytes_ && lane.next_addr < 0) {
+    lane.buf.push_back(Slot{0, true});
+    Advance(l);
+    progress_ = true;
   }
-  rr_ = n > 0 ? (rr_ + 1) % n : 0;
+}
+
+void Streamer::TakeWord(int l, uint32_t word, Pending* p) {
+  Lane& lane = lanes_[l];
+  while (lane.next_beat < c_.beats && lane.buf.size() < buffer_bytes_ &&
+         lane.next_addr >= int64_t(word) && lane.next_addr < int64_t(word + word_)) {
+    p->fills.push_back(SlotFill{l, popped_[l] + lane.buf.size(), uint16_t(lane.next_addr - word)});
+    lane.buf.push_back(Slot{0, false});
+    Advance(l);
+  }
+}
+
+void Streamer::Issue() {
+  // Up to glb_.lanes word reads per cycle, always for the lane furthest behind (lowest next
+  // beat, then lowest lane): the streamer fetches beat after beat across all lanes, so that the
+  // reads of one cycle go to neighbouring words (different banks) rather than one lane's future.
+  const int n = c_.lanes;
+  for (int l = 0; l < n; ++l) TakeZeros(l);
+  for (int reads = 0; reads < glb_.lanes && glb_.req.CanPush(); ++reads) {
+    int best = -1;
+    for (int l = 0; l < n; ++l) {
+      const Lane& lane = lanes_[l];
+      if (lane.next_beat >= c_.beats || lane.buf.size() >= buffer_bytes_ || lane.next_addr < 0)
+        continue;
+      if (best < 0 || lane.next_beat < lanes_[best].next_beat) best = l;
+    }
+    if (best < 0) break;
+    const int64_t a = lanes_[best].next_addr;
+    const uint32_t word = uint32_t(a) - uint32_t(a) % word_;
+    Pending p;
+    for (int j = 0; j < n; ++j) {
+      const int l = (best + j) % n;
+      TakeZeros(l);
+      TakeWord(l, word, &p);
+    }
+    GlbReq r;
+    r.addr = word;
+    r.data_type = data_type_;
+    glb_.req.Push(r);
+    pending_.push_back(std::move(p));
+  }
 }
 
 void Streamer::Fill() {
   // The GLB answers a port in order: responses match pending_ front to back.
   while (glb_.resp.CanPop()) {
     const GlbResp r = glb_.resp.Pop();
-    const Pending& p = pending_.front();
-    Lane& lane = lanes_[p.lane];
-    for (size_t i = 0; i < p.offsets.size(); ++i) {
-      Slot& s = lane.buf[p.first_slot_serial - popped_[p.lane] + i];
-      s.value = int8_t(r.data[p.offsets[i]]);
+    for (const SlotFill& f : pending_.front().fills) {
+      Slot& s = lanes_[f.lane].buf[f.slot_serial - popped_[f.lane]];
+      s.value = int8_t(r.data[f.offset]);
       s.ready = true;
     }
     pending_.pop_front();
@@ -105,8 +121,8 @@ void Streamer::Tick(Cycle now) {
     active_ = true;
     emitted_ = 0;
     lanes_.assign(size_t(c_.lanes), Lane{});
+    for (int l = 0; l < c_.lanes; ++l) lanes_[l].next_addr = c_.beats ? c_.Addr(l, 0) : 0;
     popped_.assign(size_t(c_.lanes), 0);
-    rr_ = 0;
     progress_ = true;
   }
   Fill();

@@ -4,8 +4,10 @@
 // row or column), fetches GLB words (up to `lanes` words per cycle through its GLB port, so the
 // bus width is glb_lanes * word bytes per cycle), keeps a per-lane buffer of `buffer_bytes`
 // values (the row's input register file), and emits one Beat per cycle when every active lane
-// has its next value: the beat is multicast to all PEs of that row or column. Zero-padding
-// values cost no GLB read. Latency: GLB read (2 cycles) + beat link (1 cycle).
+// has its next value: the beat is multicast to all PEs of that row or column. One word read
+// serves every lane whose next values lie in that word (consecutive beats of one lane, and
+// neighbouring lanes alike). Zero-padding values cost no GLB read. Latency: GLB read (2 cycles)
+// + beat link (1 cycle).
 #pragma once
 
 #include <cstdint>
@@ -27,8 +29,8 @@ struct Beat {
 
 class Streamer : public Unit {
  public:
-  Streamer(const std::string& name, int max_lanes, int buffer_bytes, Glb::Port& glb,
-           int word_bytes, DataType data_type, StatGroup& parent);
+  Streamer(const std::string& name, int max_lanes, int buffer_bytes, Glb::Port& glb, int word_bytes,
+           DataType data_type, StatGroup& parent);
 
   Link<StreamCmd>& cmd() { return cmd_; }
   Link<Beat>& out() { return out_; }
@@ -46,12 +48,19 @@ class Streamer : public Unit {
   struct Lane {
     std::deque<Slot> buf;
     uint64_t next_beat = 0;  // next beat whose value is still to be requested
+    int64_t next_addr = 0;   // its address (Addr(lane, next_beat)), cached
   };
-  struct Pending {  // one GLB word read, filling `count` slots of one lane
+  struct SlotFill {  // one slot served by a word read
     int lane;
-    size_t first_slot_serial;
-    std::vector<uint16_t> offsets;  // byte offset in the word of each slot
+    size_t slot_serial;
+    uint16_t offset;  // byte in the word
   };
+  struct Pending {  // one GLB word read and every slot it serves
+    std::vector<SlotFill> fills;
+  };
+  void Advance(int lane);    // next_beat++ and refresh next_addr
+  void TakeZeros(int lane);  // padding / idle values need no read
+  void TakeWord(int lane, uint32_t word, Pending* p);
   void Issue();
   void Fill();
   void Emit();
@@ -71,7 +80,6 @@ class Streamer : public Unit {
   std::vector<Lane> lanes_;
   std::vector<size_t> popped_;  // slots popped per lane (serial of buf.front())
   std::deque<Pending> pending_;
-  int rr_ = 0;
   bool progress_ = false;
 
   StatGroup stats_;

@@ -81,7 +81,8 @@ void Collector::Tick(Cycle now) {
     const uint32_t word_addr = r.tag;
     for (uint32_t b = 0; b < word_; ++b) {
       const uint32_t a = word_addr + b;
-      if (a >= psum_addr_ && a < psum_addr_ + psum_bytes_) psum_bytes_in_[a - psum_addr_] = r.data[b];
+      if (a >= psum_addr_ && a < psum_addr_ + psum_bytes_)
+        psum_bytes_in_[a - psum_addr_] = r.data[b];
     }
     --reads_pending_;
   }

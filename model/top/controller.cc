@@ -48,7 +48,8 @@ void Controller::Tick(Cycle now) {
   }
   while (p_.collect_done.CanPop()) {
     p_.collect_done.Pop();
-    while (tiles_[collect_tile_].work_done == op.tiles[collect_tile_].passes.size()) ++collect_tile_;
+    while (tiles_[collect_tile_].work_done == op.tiles[collect_tile_].passes.size())
+      ++collect_tile_;
     ++tiles_[collect_tile_].work_done;
     progress_ = true;
   }

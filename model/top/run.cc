@@ -53,11 +53,11 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
 
   // The network's input and weights, in the compiled layouts.
   const std::vector<int8_t> input = ToHwc(GenerateInput(workload), workload.input);
-  acc.dram().Load(program.input_addr, reinterpret_cast<const uint8_t*>(input.data()),
-                  input.size());
+  acc.dram().Load(program.input_addr, reinterpret_cast<const uint8_t*>(input.data()), input.size());
   for (size_t i = 0; i < workload.layers.size(); ++i) {
     if (workload.layers[i].weight_count() == 0) continue;
-    const std::vector<int8_t> w = WeightsToNhwc(GenerateWeights(workload, i), workload.layers[i]);
+    const std::vector<int8_t> w =
+        PackWeights(GenerateWeights(workload, i), workload.layers[i], program.weight_n_tile[i]);
     acc.dram().Load(program.weight_addr[i], reinterpret_cast<const uint8_t*>(w.data()), w.size());
   }
 
@@ -119,8 +119,7 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
       CheckOutput(acc.dram(), op.out_addr, workload.layers[op.last_layer], ref[op.last_layer]);
     r.output_check = "bit-exact";
   }
-  r.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
 

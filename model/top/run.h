@@ -23,12 +23,12 @@ struct RunOptions {
 
 struct LayerResult {
   std::string name;
-  std::string kind;          // layer kinds executed together, e.g. "conv+requant+relu"
+  std::string kind;  // layer kinds executed together, e.g. "conv+requant+relu"
   Cycle cycles = 0;
-  int64_t macs = 0;          // useful MACs
+  int64_t macs = 0;  // useful MACs
   double mac_utilization = 0;
-  uint64_t dram_bytes = 0;   // read + written
-  EnergyReport energy;       // this layer's actions only
+  uint64_t dram_bytes = 0;  // read + written
+  EnergyReport energy;      // this layer's actions only
 };
 
 struct RunResult {

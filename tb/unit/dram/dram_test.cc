@@ -71,6 +71,10 @@ struct Bench {
     int sent = 0;
     uint32_t got = 0;
     while (got < static_cast<uint32_t>(n)) {
+      if (now > 100u * static_cast<Cycle>(n)) {
+        ADD_FAILURE() << "stream stuck: " << dram.DebugState();
+        break;
+      }
       while (dram.resp().CanPop()) {
         dram.resp().Pop();
         ++got;
