@@ -27,6 +27,7 @@
 #include "model/base/config.h"
 #include "model/base/error.h"
 #include "model/base/params.h"
+#include "model/compile/compile.h"
 #include "model/report/results.h"
 #include "model/top/run.h"
 
@@ -133,7 +134,9 @@ int RunCommand(const std::vector<std::string>& args) {
       "seed of the generated weights and input (default: the workload's seed)")(
       "kernel", po::value<std::string>()->default_value("systemc"),
       "clock loop: systemc or direct (both give the same cycles)")(
-      "no-check", po::bool_switch(), "skip the bit-exact comparison with the reference model");
+      "no-check", po::bool_switch(), "skip the bit-exact comparison with the reference model")(
+      "dump-program", po::bool_switch(),
+      "print the compiled program (layer groups, tiles, DMA and compute commands) and exit");
   const po::variables_map vm = Parse(args, desc, "run");
   if (WantsHelp(vm,
                 "usage: cssim run [options]\n\nSimulates one arch x workload x energy table, "
@@ -155,6 +158,10 @@ int RunCommand(const std::vector<std::string>& args) {
   Workload workload = LoadWorkload(vm["workload"].as<std::string>());
   const EnergyTable table = LoadEnergyTable(vm["energy"].as<std::string>());
   if (has_seed) workload.seed = seed;
+  if (vm["dump-program"].as<bool>()) {
+    DumpProgram(Compile(arch, workload), std::cout);
+    return kExitOk;
+  }
 
   const RunResult result = Run(arch, workload, table, options);
   PrintSummary(std::cout, result);
