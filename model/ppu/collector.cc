@@ -4,7 +4,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "model/ref/ref.h"
+#include "model/ppu/ppu_ops.h"
 
 namespace cssim {
 
@@ -54,15 +54,9 @@ void Collector::Compute() {
     return;
   }
   std::vector<uint8_t> bytes(size_t(c_.cols) * c_.out_elem_bytes);
-  for (int c = 0; c < c_.cols; ++c) {
-    int32_t x = v[c];
-    if (c_.requant) x = Requantize(x, c_.shift);
-    if (c_.relu) x = std::max(x, 0);
-    if (c_.out_elem_bytes == 1)
-      bytes[c] = uint8_t(int8_t(x));
-    else
-      std::memcpy(&bytes[size_t(c) * 4], &x, 4);
-  }
+  for (int c = 0; c < c_.cols; ++c)
+    StoreElem(&bytes[size_t(c) * c_.out_elem_bytes],
+              OutputStage(v[c], c_.requant, c_.shift, c_.relu), c_.out_elem_bytes);
   ops_.Add(uint64_t(c_.cols));
   const uint32_t addr = c_.out_base + uint32_t(c_.p0 + beat_.pixel) * uint32_t(c_.out_pixel_bytes) +
                         uint32_t(c_.n_local0 * c_.out_elem_bytes);

@@ -5,7 +5,7 @@
 #include <limits>
 #include <sstream>
 
-#include "model/ref/ref.h"
+#include "model/ppu/ppu_ops.h"
 
 namespace cssim {
 
@@ -47,20 +47,11 @@ void VectorUnit::FinishPixel() {
   for (int ch = 0; ch < c_.c; ++ch) {
     int32_t v = std::numeric_limits<int32_t>::min();
     for (size_t i = 0; i < runs_.size(); ++i) {
-      const uint8_t* p = &window_bytes_[i * run_bytes + size_t(ch) * c_.in_elem_bytes];
-      int32_t x;
-      if (c_.in_elem_bytes == 1)
-        x = int8_t(p[0]);
-      else
-        std::memcpy(&x, p, 4);
-      v = std::max(v, x);
+      v = std::max(v, LoadElem(&window_bytes_[i * run_bytes + size_t(ch) * c_.in_elem_bytes],
+                               c_.in_elem_bytes));
     }
-    if (c_.requant) v = Requantize(v, c_.shift);
-    if (c_.relu) v = std::max(v, 0);
-    if (c_.out_elem_bytes == 1)
-      out[ch] = uint8_t(int8_t(v));
-    else
-      std::memcpy(&out[size_t(ch) * 4], &v, 4);
+    StoreElem(&out[size_t(ch) * c_.out_elem_bytes], OutputStage(v, c_.requant, c_.shift, c_.relu),
+              c_.out_elem_bytes);
   }
   ops_.Add(uint64_t(c_.c) * runs_.size());
   SplitWrites(c_.out_base + uint32_t(pixel_) * uint32_t(out.size()), out.data(),
