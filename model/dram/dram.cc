@@ -107,14 +107,18 @@ void Dram::Tick(Cycle now) {
 }
 
 void Dram::Retire(Cycle now) {
-  // The first channel to push rotates with the cycle number (not with a tick count), so that
-  // ticking idle cycles or skipping them gives the same order.
+  // Under back-pressure the channels take turns: the one after the last channel that pushed
+  // goes first. The turn moves only on a push, so ticking idle cycles or skipping them gives
+  // the same order.
   const size_t n = channels_.size();
+  const size_t first = first_to_push_;
   for (size_t i = 0; i < n; ++i) {
-    Channel& ch = channels_[(now + i) % n];
+    const size_t c = (first + i) % n;
+    Channel& ch = channels_[c];
     while (!ch.in_flight.empty() && ch.in_flight.front().done <= now && resp_.CanPush()) {
       resp_.Push(ch.in_flight.front().resp);
       ch.in_flight.pop_front();
+      first_to_push_ = (c + 1) % n;
     }
     ch.stalled = !ch.in_flight.empty() && ch.in_flight.front().done <= now;
   }

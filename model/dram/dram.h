@@ -148,6 +148,7 @@ class Dram : public Unit {
   Link<DramResp> resp_;
   std::vector<Channel> channels_;
   std::map<uint64_t, std::vector<uint8_t>> pages_;  // page number -> kPageBytes bytes
+  size_t first_to_push_ = 0;  // channel whose due response goes out first (round robin)
   bool ticked_ = false;
   Cycle last_tick_ = 0;
 

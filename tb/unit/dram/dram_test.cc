@@ -130,6 +130,11 @@ TEST(DramTiming, ExactProductsGainNoCycle) {
   const Dram::Timing t = Dram(DramPreset("hbm2"), 1000, root).timing();
   EXPECT_EQ(t.rcd, 14);
   EXPECT_EQ(t.burst_cycles, 4);  // 2 bursts of BL4 = 4 tCK
+  // 25 tCK * 1.1 ns at 1200 MHz is 33 on paper but 33.00000000000001 in doubles.
+  DramSpec s = DramPreset("hbm2");
+  s.tck_ns = 1.1;
+  s.t_rcd = 25;
+  EXPECT_EQ(Dram(s, 1200, root, "dram2").timing().rcd, 33);
 }
 
 TEST(DramLatency, ClosedBankReadIsOnePlusRcdPlusClPlusBurst) {
@@ -192,6 +197,25 @@ TEST(DramLatency, RowConflictWaitsForRasOfARecentActivate) {
   b.IdleUntil(due - 1);
   b.Drain();
   EXPECT_EQ(b.seen.count(1), 1u);
+  EXPECT_FALSE(b.dram.resp().CanPop()) << "visible one cycle early";
+  b.Step();
+  ASSERT_TRUE(b.dram.resp().CanPop()) << "not visible on time";
+  EXPECT_EQ(b.dram.resp().Front().tag, 2u);
+}
+
+TEST(DramLatency, PrechargeAfterAWriteWaitsForWr) {
+  // Write to a closed bank at t: WR at t + 1 + rcd, data ends at E = t + 1 + rcd + cl + burst;
+  // the PRE for a conflicting read waits until E + wr (here later than t + 1 + ras).
+  Bench b(Lpddr4());
+  const Dram::Timing t = b.dram.timing();
+  const Cycle sent = b.now;
+  b.Step({Write(At(0, 0), 1, 5)});
+  b.Step({Read(At(0, 1), 2)});
+  const Cycle data_end = sent + 1 + t.rcd + t.cl + t.burst_cycles;
+  ASSERT_GT(data_end + t.wr, sent + 1 + t.ras);
+  const Cycle due = data_end + t.wr + t.rp + t.rcd + t.cl + t.burst_cycles;
+  EXPECT_EQ(b.WaitFor(1), data_end);  // the write ack, pushed in the last data beat
+  b.IdleUntil(due - 1);
   EXPECT_FALSE(b.dram.resp().CanPop()) << "visible one cycle early";
   b.Step();
   ASSERT_TRUE(b.dram.resp().CanPop()) << "not visible on time";
@@ -324,6 +348,23 @@ TEST(DramData, WrittenDataReadsBackAndLoadPeekAgree) {
   EXPECT_EQ(never_written[0] | never_written[1] | never_written[2], 0);
 }
 
+TEST(DramData, AMaskedWriteChangesOnlyTheEnabledBytes) {
+  Bench b(Lpddr4());
+  std::array<uint8_t, kDramAtomBytes> before;
+  before.fill(0xAA);
+  b.dram.Load(At(2, 1), before.data(), before.size());
+  DramReq w = Write(At(2, 1), 1, 3);
+  w.byte_mask = 0xF0F0'0000'0000'0001ull;  // bytes 0, 52..55, 60..63
+  b.Step({w});
+  b.WaitFor(1);
+  std::array<uint8_t, kDramAtomBytes> after;
+  b.dram.Peek(At(2, 1), after.data(), after.size());
+  for (int i = 0; i < kDramAtomBytes; ++i) {
+    const bool enabled = w.byte_mask >> i & 1;
+    EXPECT_EQ(after[i], enabled ? w.data[i] : 0xAA) << "byte " << i;
+  }
+}
+
 TEST(DramData, AReadQueuedBehindAWriteToTheSameAtomSeesTheWrite) {
   Bench b(Lpddr4());
   b.Step({Read(At(1, 0), 1)});  // opens row 0 of bank 1
@@ -353,6 +394,30 @@ TEST(DramBackPressure, AFullResponseLinkStallsTheChannel) {
   EXPECT_EQ(b.WaitFor(19), Cycle{201} + 9 + 5);  // RD at 201, then cl + burst
 }
 
+TEST(DramBackPressure, ChannelsTakeTurnsOnAFullResponseLink) {
+  // Two channels, a response link of 8, and a consumer that takes one response every 10
+  // cycles from cycle 100 while each channel could deliver one every 5: both channels stay
+  // stalled, and each freed slot must go to the other channel than the last one.
+  DramSpec spec = Lpddr4();
+  spec.channels = 2;
+  spec.queue_depth = 4;
+  Bench b(spec);
+  std::vector<DramReq> first, rest;
+  for (uint32_t i = 0; i < 16; ++i) (i < 8 ? first : rest).push_back(Read(i * kDramAtomBytes, i));
+  b.Step(first);
+  b.Step();
+  b.Step(rest);
+  std::vector<uint32_t> channel_order;
+  while (channel_order.size() < 16 && b.now < 2000) {
+    if (b.now >= 100 && b.now % 10 == 0 && b.dram.resp().CanPop())
+      channel_order.push_back(b.dram.resp().Pop().tag % 2);
+    b.Step();
+  }
+  ASSERT_EQ(channel_order.size(), 16u);
+  for (size_t i = 0; i < channel_order.size(); ++i) EXPECT_EQ(channel_order[i], i % 2) << i;
+  EXPECT_GT(b.Stat("stall_cycles"), 0u);
+}
+
 // Runs one scenario twice, ticking every cycle and skipping to the next event the way the
 // engine does; every response must become visible in the same cycle and the stats must agree.
 struct Scenario {
@@ -373,6 +438,10 @@ Outcome RunScenario(const DramSpec& spec, const Scenario& sc, bool skip) {
   size_t next = 0;
   Cycle now = 0;
   while (out.seen.size() < sc.pushes.size()) {
+    if (now > 1000000) {
+      ADD_FAILURE() << "scenario stuck: " << dram.DebugState();
+      break;
+    }
     if (now >= sc.pop_from) {
       while (dram.resp().CanPop()) out.seen[dram.resp().Pop().tag] = now;
     }
@@ -394,7 +463,6 @@ Outcome RunScenario(const DramSpec& spec, const Scenario& sc, bool skip) {
       break;
     }
     now = wake;
-    if (now > 1000000) break;
   }
   out.stats = root.Snapshot();
   return out;
