@@ -17,9 +17,12 @@ struct ArraySpec {
 };
 
 struct PeSpec {
-  int weight_rf_entries = 32;  // int8 weights held per PE
-  int input_rf_entries = 16;   // int8 inputs buffered per PE row port
-  int psum_rf_entries = 16;    // int32 partial sums per PE
+  int weight_rf_entries = 64;  // int8 weights held per PE (all buffers together)
+  // 2: the weight RF is two banks, so a weight-stationary pass loads its successor's weights
+  // while it computes (each pass then uses at most weight_rf_entries / 2 entries).
+  int weight_buffers = 2;
+  int input_rf_entries = 16;  // int8 inputs buffered per PE row port
+  int psum_rf_entries = 16;   // int32 partial sums per PE
 };
 
 struct GlbSpec {

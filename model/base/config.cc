@@ -98,6 +98,12 @@ ArchSpec ReadArch(const std::string& file, const YAML::Node& root) {
 
   const ParamReader pe = r.Map("pe");
   a.pe.weight_rf_entries = pe.Int("weight_rf_entries");
+  a.pe.weight_buffers = pe.Int("weight_buffers");
+  if (a.pe.weight_rf_entries < a.pe.weight_buffers)
+    pe.Fail("weight_rf_entries",
+            std::to_string(a.pe.weight_rf_entries) + " entries cannot form " +
+                std::to_string(a.pe.weight_buffers) + " buffers",
+            ">= pe.weight_buffers");
   a.pe.input_rf_entries = pe.Int("input_rf_entries");
   a.pe.psum_rf_entries = pe.Int("psum_rf_entries");
 
@@ -429,7 +435,7 @@ std::string ToYaml(const ArchSpec& a) {
   FlowMap{out}("rows", a.array.rows)("cols", a.array.cols)("dataflow",
                                                            DataflowName(a.array.dataflow));
   out << YAML::Key << "pe" << YAML::Value;
-  FlowMap{out}("weight_rf_entries", a.pe.weight_rf_entries)(
+  FlowMap{out}("weight_rf_entries", a.pe.weight_rf_entries)("weight_buffers", a.pe.weight_buffers)(
       "input_rf_entries", a.pe.input_rf_entries)("psum_rf_entries", a.pe.psum_rf_entries);
   out << YAML::Key << "glb" << YAML::Value;
   FlowMap{out}("size_kib", a.glb.size_kib)("banks", a.glb.banks)("bank_width_bytes",

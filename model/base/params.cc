@@ -118,6 +118,9 @@ std::vector<ParamDef> BuildParams() {
            "stay, weights and inputs stream"),
       Int(k, "pe.weight_rf_entries", "entries", D(a.pe.weight_rf_entries), 1, 4096,
           "int8 weights held per PE"),
+      Int(k, "pe.weight_buffers", "banks", D(a.pe.weight_buffers), 1, 2,
+          "weight RF banks: 2 loads the next weight-stationary pass's weights while the current "
+          "pass computes (a pass then uses at most weight_rf_entries / 2)"),
       Int(k, "pe.input_rf_entries", "entries", D(a.pe.input_rf_entries), 1, 4096,
           "int8 inputs buffered per PE row port"),
       Int(k, "pe.psum_rf_entries", "entries", D(a.pe.psum_rf_entries), 1, 4096,

@@ -211,7 +211,8 @@ class Compiler {
     const bool ws = a_.array.dataflow == Dataflow::kWeightStationary;
     const int out_elem = ElemBytes(last.out_type);
     // ws: reduction entries per PE and rows used, so that the K reduction needs fewest passes.
-    const int kp = int(std::min<int64_t>(a_.pe.weight_rf_entries, CeilDiv(K, R)));
+    const int kp =
+        int(std::min<int64_t>(a_.pe.weight_rf_entries / a_.pe.weight_buffers, CeilDiv(K, R)));
     const int rows_used = int(std::min<int64_t>(R, CeilDiv(K, kp)));
     const int64_t k_passes = CeilDiv(K, int64_t(rows_used) * kp);
 
@@ -326,18 +327,13 @@ class Compiler {
             for (int64_t j = 0; j < k_passes; ++j) {
               Pass ps;
               const int64_t k0 = j * rows_used * kp;
-              ps.input = StreamCmd{
-                  StreamKind::kWsInput, geom, rows_used, uint64_t(P * kp), k0, kp, 0, ns, P};
-              ps.weight = StreamCmd{StreamKind::kWsWeight,
-                                    geom,
-                                    cols_used,
-                                    uint64_t(rows_used) * kp,
-                                    k0,
-                                    kp,
-                                    0,
-                                    ns,
-                                    P};
-              ps.array = ArrayCmd{Dataflow::kWeightStationary, rows_used, cols_used, k0, K, kp, P};
+              // The last pass of a ragged reduction uses only the rows it has weights for.
+              const int rows = int(std::min<int64_t>(rows_used, CeilDiv(K - k0, kp)));
+              ps.input =
+                  StreamCmd{StreamKind::kWsInput, geom, rows, uint64_t(P * kp), k0, kp, 0, ns, P};
+              ps.weight = StreamCmd{
+                  StreamKind::kWsWeight, geom, cols_used, uint64_t(rows) * kp, k0, kp, 0, ns, P};
+              ps.array = ArrayCmd{Dataflow::kWeightStationary, rows, cols_used, k0, K, kp, P};
               ps.collect = cc;
               ps.collect.first = j == 0;
               ps.collect.last = j == k_passes - 1;

@@ -78,6 +78,7 @@ void Dma::TickLoad() {
     r.addr = s.atom;
     r.write = false;
     r.tag = s.glb_words_left;
+    r.data_type = job_.data_type;
     dram_req_.Push(r);
     dram_reads_.Add();
     ++dram_outstanding_;
@@ -126,6 +127,7 @@ void Dma::TickStore() {
     r.addr = s.atom;
     r.write = true;
     r.tag = next_tag_++;
+    r.data_type = job_.data_type;
     r.data = s.data;
     r.byte_mask = 0;
     for (uint32_t b = 0; b < s.len; ++b) r.byte_mask |= uint64_t(1) << (s.offset + b);

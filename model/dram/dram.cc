@@ -71,8 +71,10 @@ Dram::Dram(const DramSpec& spec, double clock_mhz, StatGroup& parent, const std:
       resp_(name + ".resp", static_cast<size_t>(spec_.queue_depth) * spec_.channels),
       channels_(spec_.channels),
       stats_(&parent, name, EnergyRef{"dram", 0, 8 * kDramAtomBytes, 1}),
-      reads_(stats_, "reads", "atoms", "64-byte atoms read", "read"),
-      writes_(stats_, "writes", "atoms", "64-byte atoms written", "write"),
+      typed_reads_(stats_, "reads", "atoms", "64-byte atoms read", "read"),
+      typed_writes_(stats_, "writes", "atoms", "64-byte atoms written", "write"),
+      reads_(stats_, "reads", "atoms", "64-byte atoms read, all data types"),
+      writes_(stats_, "writes", "atoms", "64-byte atoms written, all data types"),
       activates_(stats_, "activates", "activations", "row activations (ACT commands)", "activate"),
       row_hits_(stats_, "row_hits", "requests", "requests served from the already open row"),
       row_misses_(stats_, "row_misses", "requests",
@@ -187,9 +189,11 @@ void Dram::Schedule(Channel& ch, Cycle now) {
         if (done.req.byte_mask >> i & 1) Load(done.req.addr + i, &done.req.data[i], 1);
       b.pre_ok = std::max(b.pre_ok, ch.bus_free + timing_.wr);
       writes_.Add();
+      typed_writes_.Add(done.req.data_type);
     } else {
       Peek(done.req.addr, f.resp.data.data(), kDramAtomBytes);
       reads_.Add();
+      typed_reads_.Add(done.req.data_type);
     }
     ch.in_flight.push_back(std::move(f));
     return;

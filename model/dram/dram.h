@@ -68,7 +68,8 @@ struct DramReq {
   bool write = false;
   uint32_t tag = 0;
   std::array<uint8_t, kDramAtomBytes> data{};  // write data; ignored for reads
-  uint64_t byte_mask = ~uint64_t(0);  // write byte enables (the DM/DMI pins); bit i = byte i
+  uint64_t byte_mask = ~uint64_t(0);     // write byte enables (the DM/DMI pins); bit i = byte i
+  DataType data_type = DataType::kNone;  // what the atom holds, for the energy breakdown
 };
 
 struct DramResp {
@@ -153,6 +154,7 @@ class Dram : public Unit {
   Cycle last_tick_ = 0;
 
   StatGroup stats_;
+  DataTypeCounters typed_reads_, typed_writes_;  // the energy actions, by data type
   Counter reads_, writes_, activates_, row_hits_, row_misses_, row_conflicts_, busy_cycles_,
       stall_cycles_;
 };

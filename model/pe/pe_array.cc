@@ -11,12 +11,14 @@ PeArray::PeArray(const ArraySpec& array, const PeSpec& pe, Link<Beat>& in, Link<
                  StatGroup& parent)
     : rows_(array.rows),
       cols_(array.cols),
-      kp_max_(pe.weight_rf_entries),
+      kp_max_(pe.weight_rf_entries / std::max(1, pe.weight_buffers)),
+      buffers_(std::max(1, pe.weight_buffers)),
+      dataflow_ws_(array.dataflow == Dataflow::kWeightStationary),
       in_(in),
       weight_(weight),
       cmd_("array.cmd", 4),
       out_("array.out", size_t(std::max(2, pe.psum_rf_entries))),
-      w_(size_t(array.rows) * array.cols * pe.weight_rf_entries, 0),
+      w_(size_t(array.rows) * array.cols * size_t(kp_max_) * size_t(buffers_), 0),
       psum_(size_t(array.rows) * array.cols, 0),
       stats_(&parent, "array"),
       mac_group_(&stats_, "mac", EnergyRef{"mac", 0, 8}),
@@ -40,42 +42,54 @@ PeArray::PeArray(const ArraySpec& array, const PeSpec& pe, Link<Beat>& in, Link<
       stall_cycles_(stats_, "stall_cycles", "cycles",
                     "cycles a pass was active but no operand beat could be consumed") {}
 
-void PeArray::StartCmd() {
-  c_ = cmd_.Pop();
-  if (c_.rows_used > rows_ || c_.cols_used > cols_ || c_.kp > kp_max_)
-    throw SimError("array: pass larger than the array");
-  beat_ = 0;
-  pixel_ = 0;
-  std::fill(psum_.begin(), psum_.end(), 0);
-  if (c_.dataflow == Dataflow::kWeightStationary) {
-    kp_eff_.assign(size_t(c_.rows_used), 0);
-    for (int r = 0; r < c_.rows_used; ++r)
-      kp_eff_[r] = int(std::clamp<int64_t>(c_.k - (c_.k0 + int64_t(r) * c_.kp), 0, c_.kp));
-    state_ = State::kLoadWeights;
-  } else {
-    state_ = State::kCompute;
+void PeArray::Accept() {
+  // ws keeps up to `buffers_` passes (one per weight bank); os works on one pass at a time.
+  const size_t limit = dataflow_ws_ ? size_t(buffers_) : 1;
+  if (passes_.size() >= limit || !cmd_.CanPop()) return;
+  PassState p;
+  p.cmd = cmd_.Pop();
+  const ArrayCmd& c = p.cmd;
+  if ((c.dataflow == Dataflow::kWeightStationary) != dataflow_ws_)
+    throw SimError("array: pass of the other dataflow");
+  if (c.rows_used > rows_ || c.cols_used > cols_ || c.kp > kp_max_)
+    throw SimError("array: pass larger than the array or its weight bank");
+  if (dataflow_ws_) {
+    p.bank = next_bank_;
+    next_bank_ = (next_bank_ + 1) % buffers_;
+    p.kp_eff.assign(size_t(c.rows_used), 0);
+    for (int r = 0; r < c.rows_used; ++r)
+      p.kp_eff[r] = int(std::clamp<int64_t>(c.k - (c.k0 + int64_t(r) * c.kp), 0, c.kp));
+  }
+  if (passes_.empty()) {
+    beat_ = 0;
+    pixel_ = 0;
+    std::fill(psum_.begin(), psum_.end(), 0);
+  }
+  passes_.push_back(std::move(p));
+  progress_ = true;
+}
+
+void PeArray::LoadWs() {
+  // One weight beat per cycle, into the first pass that still lacks weights.
+  for (PassState& p : passes_) {
+    if (p.loaded_all()) continue;
+    if (!weight_.CanPop()) return;
+    const Beat b = weight_.Pop();
+    const int r = int(p.loaded / p.cmd.kp), j = int(p.loaded % p.cmd.kp);
+    for (int c = 0; c < p.cmd.cols_used; ++c) W(p.bank, r, c, j) = b.v[c];
+    w_writes_.Add(uint64_t(p.cmd.cols_used));
+    ++p.loaded;
+    progress_ = true;
+    return;
   }
 }
 
-void PeArray::StepWs(Cycle now) {
-  if (state_ == State::kLoadWeights) {
-    if (!weight_.CanPop()) {
-      stall_cycles_.Add();
-      return;
-    }
-    const Beat b = weight_.Pop();
-    const int r = int(beat_ / c_.kp), j = int(beat_ % c_.kp);
-    for (int c = 0; c < c_.cols_used; ++c) W(r, c, j) = b.v[c];
-    w_writes_.Add(uint64_t(c_.cols_used));
-    progress_ = true;
-    if (++beat_ == int64_t(c_.rows_used) * c_.kp) {
-      state_ = State::kCompute;
-      beat_ = 0;
-    }
-    return;
-  }
-  // kCompute: one input beat per cycle, if the reduction pipeline has room.
-  if (reduce_.size() >= size_t(rows_) || !in_.CanPop()) {
+void PeArray::ComputeWs(Cycle now) {
+  if (passes_.empty()) return;
+  PassState& p = passes_.front();
+  const ArrayCmd& c = p.cmd;
+  // One input beat per cycle once the pass's weights are in, if the reduction has room.
+  if (!p.loaded_all() || reduce_.size() >= size_t(rows_) || !in_.CanPop()) {
     stall_cycles_.Add();
     return;
   }
@@ -83,38 +97,43 @@ void PeArray::StepWs(Cycle now) {
   progress_ = true;
   const int j = int(beat_);
   uint64_t rows_active = 0;
-  for (int r = 0; r < c_.rows_used; ++r) {
-    if (j >= kp_eff_[r]) continue;
+  for (int r = 0; r < c.rows_used; ++r) {
+    if (j >= p.kp_eff[r]) continue;
     ++rows_active;
     const int32_t a = b.v[r];
-    for (int c = 0; c < c_.cols_used; ++c) Psum(r, c) += a * int32_t(W(r, c, j));
+    for (int col = 0; col < c.cols_used; ++col) Psum(r, col) += a * int32_t(W(p.bank, r, col, j));
   }
-  const uint64_t m = rows_active * uint64_t(c_.cols_used);
+  const uint64_t m = rows_active * uint64_t(c.cols_used);
   macs_.Add(m);
   w_reads_.Add(m);
   i_reads_.Add(m);
   i_writes_.Add(m);
   p_reads_.Add(m);
   p_writes_.Add(m);
-  if (++beat_ < c_.kp) return;
+  if (++beat_ < c.kp) return;
   // The pixel's column sums travel down the column.
   SumBeat s;
   s.pixel = pixel_;
-  s.v.assign(size_t(c_.cols_used), 0);
-  for (int c = 0; c < c_.cols_used; ++c) {
+  s.v.assign(size_t(c.cols_used), 0);
+  for (int col = 0; col < c.cols_used; ++col) {
     int32_t sum = 0;
-    for (int r = 0; r < c_.rows_used; ++r) sum += Psum(r, c);
-    s.v[c] = sum;
+    for (int r = 0; r < c.rows_used; ++r) sum += Psum(r, col);
+    s.v[col] = sum;
   }
   std::fill(psum_.begin(), psum_.end(), 0);
-  hops_.Add(uint64_t(c_.rows_used - 1) * c_.cols_used);
-  reduce_.emplace_back(now + Cycle(c_.rows_used), std::move(s));
+  hops_.Add(uint64_t(c.rows_used - 1) * c.cols_used);
+  reduce_.emplace_back(now + Cycle(c.rows_used), std::move(s));
   beat_ = 0;
-  if (++pixel_ == c_.pixels) state_ = State::kIdle;
+  if (++pixel_ == c.pixels) {
+    passes_.pop_front();
+    pixel_ = 0;
+  }
 }
 
 void PeArray::StepOs() {
-  if (state_ == State::kCompute) {
+  if (passes_.empty()) return;
+  const ArrayCmd& c = passes_.front().cmd;
+  if (!draining_) {
     if (!in_.CanPop() || !weight_.CanPop()) {
       stall_cycles_.Add();
       return;
@@ -122,11 +141,11 @@ void PeArray::StepOs() {
     const Beat a = in_.Pop();
     const Beat w = weight_.Pop();
     progress_ = true;
-    for (int r = 0; r < c_.rows_used; ++r) {
+    for (int r = 0; r < c.rows_used; ++r) {
       const int32_t x = a.v[r];
-      for (int c = 0; c < c_.cols_used; ++c) Psum(r, c) += x * int32_t(w.v[c]);
+      for (int col = 0; col < c.cols_used; ++col) Psum(r, col) += x * int32_t(w.v[col]);
     }
-    const uint64_t m = uint64_t(c_.rows_used) * c_.cols_used;
+    const uint64_t m = uint64_t(c.rows_used) * c.cols_used;
     macs_.Add(m);
     w_reads_.Add(m);
     w_writes_.Add(m);
@@ -134,21 +153,24 @@ void PeArray::StepOs() {
     i_writes_.Add(m);
     p_reads_.Add(m);
     p_writes_.Add(m);
-    if (++beat_ == c_.k) {
-      state_ = State::kDrain;
+    if (++beat_ == c.k) {
+      draining_ = true;
       pixel_ = 0;
     }
     return;
   }
-  // kDrain: one row of sums per cycle over the output bus.
+  // Draining: one row of sums per cycle over the output bus.
   if (!out_.CanPush()) return;
   SumBeat s;
   s.pixel = pixel_;
-  s.v.assign(size_t(c_.cols_used), 0);
-  for (int c = 0; c < c_.cols_used; ++c) s.v[c] = Psum(int(pixel_), c);
+  s.v.assign(size_t(c.cols_used), 0);
+  for (int col = 0; col < c.cols_used; ++col) s.v[col] = Psum(int(pixel_), col);
   out_.Push(std::move(s));
   progress_ = true;
-  if (++pixel_ == c_.rows_used) state_ = State::kIdle;
+  if (++pixel_ == c.rows_used) {
+    passes_.pop_front();
+    draining_ = false;
+  }
 }
 
 void PeArray::Tick(Cycle now) {
@@ -159,15 +181,15 @@ void PeArray::Tick(Cycle now) {
     reduce_.pop_front();
     progress_ = true;
   }
-  if (state_ == State::kIdle) {
-    if (!cmd_.CanPop()) return;
-    StartCmd();
-    progress_ = true;
-  }
-  if (c_.dataflow == Dataflow::kWeightStationary)
-    StepWs(now);
-  else
+  Accept();
+  if (dataflow_ws_) {
+    // Compute first: it sees the weight bank as it was at the start of the cycle, so a pass
+    // starts the cycle after its last weight is written (the RF write is registered).
+    ComputeWs(now);
+    LoadWs();
+  } else {
     StepOs();
+  }
 }
 
 Cycle PeArray::NextEvent(Cycle now) const {
@@ -178,7 +200,7 @@ Cycle PeArray::NextEvent(Cycle now) const {
 
 std::string PeArray::DebugState() const {
   std::ostringstream os;
-  os << "array: state=" << int(state_) << " beat=" << beat_ << " pixel=" << pixel_
+  os << "array: passes=" << passes_.size() << " beat=" << beat_ << " pixel=" << pixel_
      << " reducing=" << reduce_.size();
   return os.str();
 }

@@ -4,10 +4,12 @@
 //
 // Ports: cmd (ArrayCmd), in (input beats: one int8 per row, multicast along the row), weight
 // (weight beats: one int8 per column), out (SumBeat: one pixel's column sums).
-// Weight-stationary: a pass first loads rows_used*kp weight beats (PE(r,c) entry j gets beat
-// r*kp+j, lane c), then streams `pixels` x kp input beats, one per cycle: in cycle j of a pixel
-// row r multiplies its input with entry j of each of its PEs. After kp beats the column sums go
-// down the column (rows_used - 1 psum hops, latency rows_used cycles) and leave as one SumBeat.
+// Weight-stationary: a pass loads rows_used*kp weight beats (PE(r,c) entry j of the pass's
+// weight bank gets beat r*kp+j, lane c), then streams `pixels` x kp input beats, one per cycle:
+// in cycle j of a pixel row r multiplies its input with entry j of each of its PEs. After kp
+// beats the column sums go down the column (rows_used - 1 psum hops, latency rows_used cycles)
+// and leave as one SumBeat. With pe.weight_buffers = 2 the weight RF is two banks used by
+// alternate passes: pass n+1's weights load (one beat per cycle) while pass n computes.
 // Output-stationary: PE(r,c) owns (pixel r, column c) for a whole pass; each cycle consumes one
 // input beat and one weight beat (k advances by one); after k beats the rows_used sums drain,
 // one row per cycle.
@@ -53,23 +55,34 @@ class PeArray : public Unit {
   void AddIdle(uint64_t pe_cycles) { idle_.Add(pe_cycles); }
 
  private:
-  enum class State { kIdle, kLoadWeights, kCompute, kDrain };
+  // A pass the array has accepted: loading its weights (ws), computing, or draining (os).
+  struct PassState {
+    ArrayCmd cmd;
+    int bank = 0;             // ws: weight RF bank
+    int64_t loaded = 0;       // ws: weight beats loaded
+    std::vector<int> kp_eff;  // ws: valid entries per row
+    bool loaded_all() const { return loaded == int64_t(cmd.rows_used) * cmd.kp; }
+  };
   int32_t& Psum(int r, int c) { return psum_[size_t(r) * cols_ + c]; }
-  int8_t& W(int r, int c, int j) { return w_[(size_t(r) * cols_ + c) * kp_max_ + j]; }
-  void StartCmd();
-  void StepWs(Cycle now);
+  int8_t& W(int bank, int r, int c, int j) {
+    return w_[((size_t(bank) * rows_ + r) * cols_ + c) * kp_max_ + j];
+  }
+  void Accept();
+  void LoadWs();
+  void ComputeWs(Cycle now);
   void StepOs();
 
-  int rows_, cols_, kp_max_;
+  int rows_, cols_, kp_max_, buffers_;
+  bool dataflow_ws_;
   Link<Beat>& in_;
   Link<Beat>& weight_;
   Link<ArrayCmd> cmd_;
   Link<SumBeat> out_;
 
-  State state_ = State::kIdle;
-  ArrayCmd c_;
-  std::vector<int> kp_eff_;  // ws: valid entries per row in this pass
-  int64_t beat_ = 0;         // beats consumed in the current phase
+  std::deque<PassState> passes_;  // front: the computing pass; behind it, one loading ahead
+  int next_bank_ = 0;
+  bool draining_ = false;  // os: the front pass's sums are leaving
+  int64_t beat_ = 0;       // input beats consumed by the front pass (ws: of its current pixel)
   int64_t pixel_ = 0;
   std::vector<int8_t> w_;
   std::vector<int32_t> psum_;

@@ -514,8 +514,13 @@ TEST(DramStats, CountersCarryTheEnergyActions) {
   EXPECT_EQ(g.energy().width_bits, 512);
   std::map<std::string, std::string> action;
   for (const Counter* c : g.counters()) action[c->name()] = c->action();
-  EXPECT_EQ(action.at("reads"), "read");
-  EXPECT_EQ(action.at("writes"), "write");
+  // Totals carry no energy; the per-data-type counters do, so nothing is counted twice.
+  EXPECT_EQ(action.at("reads"), "");
+  EXPECT_EQ(action.at("writes"), "");
+  for (const char* t : {"none", "weight", "input", "psum", "output"}) {
+    EXPECT_EQ(action.at(std::string("reads_") + t), "read") << t;
+    EXPECT_EQ(action.at(std::string("writes_") + t), "write") << t;
+  }
   EXPECT_EQ(action.at("activates"), "activate");
   for (const char* n : {"row_hits", "row_misses", "row_conflicts", "busy_cycles", "stall_cycles"})
     EXPECT_EQ(action.at(n), "") << n;
@@ -564,6 +569,29 @@ TEST(DramSpecCheck, BadFieldsThrowInputErrorNamingTheKey) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("dram.t_rcd"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace cssim
+
+namespace cssim {
+namespace {
+
+TEST(DramStats, ReadsAndWritesAreCountedByDataType) {
+  Bench b(Lpddr4());
+  DramReq w = Read(At(1, 0), 1);
+  w.data_type = DataType::kWeight;
+  DramReq o = Read(At(2, 0), 2);
+  o.write = true;
+  o.data_type = DataType::kOutput;
+  b.Step({w, o});
+  b.WaitFor(1);
+  b.WaitFor(2);
+  EXPECT_EQ(b.Stat("reads_weight"), 1u);
+  EXPECT_EQ(b.Stat("reads_input"), 0u);
+  EXPECT_EQ(b.Stat("writes_output"), 1u);
+  EXPECT_EQ(b.Stat("reads"), 1u);
+  EXPECT_EQ(b.Stat("writes"), 1u);
 }
 
 }  // namespace
