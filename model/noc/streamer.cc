@@ -4,9 +4,10 @@
 
 namespace cssim {
 
-Streamer::Streamer(const std::string& name, int max_lanes, int buffer_bytes, Glb::Port& glb,
-                   int word_bytes, DataType data_type, StatGroup& parent)
+Streamer::Streamer(const std::string& name, int max_lanes, int buffer_bytes, int latency_cycles,
+                   Glb::Port& glb, int word_bytes, DataType data_type, StatGroup& parent)
     : name_(name),
+      latency_(latency_cycles),
       max_lanes_(max_lanes),
       buffer_bytes_(size_t(std::max(buffer_bytes, 2 * word_bytes))),
       glb_(glb),
@@ -91,8 +92,8 @@ void Streamer::Fill() {
   }
 }
 
-void Streamer::Emit() {
-  if (emitted_ >= c_.beats || !out_.CanPush()) return;
+void Streamer::Emit(Cycle now) {
+  if (emitted_ >= c_.beats || pipe_.size() > size_t(latency_)) return;
   for (int l = 0; l < c_.lanes; ++l)
     if (lanes_[l].buf.empty() || !lanes_[l].buf.front().ready) {
       starved_.Add();
@@ -107,7 +108,7 @@ void Streamer::Emit() {
     lanes_[l].buf.pop_front();
     ++popped_[l];
   }
-  out_.Push(std::move(b));
+  pipe_.emplace_back(now + Cycle(latency_), std::move(b));
   transfers_.Add(bytes);
   beats_.Add();
   ++emitted_;
@@ -115,8 +116,7 @@ void Streamer::Emit() {
 
 void Streamer::Tick(Cycle now) {
   progress_ = false;
-  if (!active_) {
-    if (!cmd_.CanPop()) return;
+  if (!active_ && cmd_.CanPop()) {
     c_ = cmd_.Pop();
     active_ = true;
     emitted_ = 0;
@@ -125,16 +125,26 @@ void Streamer::Tick(Cycle now) {
     popped_.assign(size_t(c_.lanes), 0);
     progress_ = true;
   }
-  Fill();
-  Emit();
-  Issue();
-  if (emitted_ == c_.beats && pending_.empty()) active_ = false;
+  if (active_) {
+    Fill();
+    Emit(now);
+    Issue();
+    if (emitted_ == c_.beats && pending_.empty()) active_ = false;
+  }
+  // The bus pipeline: a beat leaves `latency_` cycles after it was formed.
+  if (!pipe_.empty() && pipe_.front().first <= now && out_.CanPush()) {
+    out_.Push(std::move(pipe_.front().second));
+    pipe_.pop_front();
+    progress_ = true;
+  }
 }
 
 Cycle Streamer::NextEvent(Cycle now) const {
   // Zero-padding slots are made without any link moving: after a cycle that made progress the
   // next one may make more. Otherwise only a link can wake the streamer.
-  return progress_ ? now + 1 : kNever;
+  if (progress_) return now + 1;
+  if (!pipe_.empty() && pipe_.front().first > now) return pipe_.front().first;
+  return kNever;
 }
 
 std::string Streamer::DebugState() const {

@@ -7,7 +7,8 @@
 // has its next value: the beat is multicast to all PEs of that row or column. One word read
 // serves every lane whose next values lie in that word (consecutive beats of one lane, and
 // neighbouring lanes alike). Zero-padding values cost no GLB read. Latency: GLB read (2 cycles)
-// + beat link (1 cycle).
+// + noc.latency_cycles bus pipeline stages (latency_cycles beats in flight, so the bus keeps
+// one beat per cycle) + beat link (1 cycle).
 #pragma once
 
 #include <cstdint>
@@ -29,8 +30,8 @@ struct Beat {
 
 class Streamer : public Unit {
  public:
-  Streamer(const std::string& name, int max_lanes, int buffer_bytes, Glb::Port& glb, int word_bytes,
-           DataType data_type, StatGroup& parent);
+  Streamer(const std::string& name, int max_lanes, int buffer_bytes, int latency_cycles,
+           Glb::Port& glb, int word_bytes, DataType data_type, StatGroup& parent);
 
   Link<StreamCmd>& cmd() { return cmd_; }
   Link<Beat>& out() { return out_; }
@@ -63,9 +64,10 @@ class Streamer : public Unit {
   void TakeWord(int lane, uint32_t word, Pending* p);
   void Issue();
   void Fill();
-  void Emit();
+  void Emit(Cycle now);
 
   std::string name_;
+  int latency_;
   int max_lanes_;
   size_t buffer_bytes_;
   Glb::Port& glb_;
@@ -80,6 +82,7 @@ class Streamer : public Unit {
   std::vector<Lane> lanes_;
   std::vector<size_t> popped_;  // slots popped per lane (serial of buf.front())
   std::deque<Pending> pending_;
+  std::deque<std::pair<Cycle, Beat>> pipe_;  // formed beats on their way down the bus
   bool progress_ = false;
 
   StatGroup stats_;
