@@ -94,6 +94,9 @@ std::string StatsJson(const RunResult& r) {
   j["per_access_pj"] = PerAccessJson(r.energy);
   Json& actions = j["actions"] = Json::object();
   for (const ActionEnergy& a : r.energy.actions) actions[a.counter] = a.count;
+  Json& counters = j["counters"] = Json::object();
+  for (const CounterValue& c : r.counters)
+    counters[c.name] = {{"value", c.value}, {"unit", c.unit}, {"description", c.description}};
   Json& layers = j["layers"] = Json::array();
   for (const LayerResult& l : r.layers) {
     Json row;
@@ -104,6 +107,8 @@ std::string StatsJson(const RunResult& r) {
     row["mac_utilization"] = l.mac_utilization;
     row["dram_bytes"] = l.dram_bytes;
     row["energy_pj"] = l.energy.total_pj;
+    Json& layer_counters = row["counters"] = Json::object();
+    for (const CounterValue& c : l.counters) layer_counters[c.name] = c.value;
     layers.push_back(std::move(row));
   }
   return j.dump(2) + "\n";
@@ -352,6 +357,24 @@ void PrintSummary(std::ostream& os, const RunResult& r) {
        << l.kind << std::right << std::setw(14) << Grouped(l.cycles) << std::setw(16)
        << Grouped(uint64_t(l.macs)) << std::setw(9) << Fixed(100 * l.mac_utilization, 1)
        << std::setw(14) << Fixed(l.energy.total_pj * u.scale, 3) << "\n";
+  }
+  os << std::flush;
+}
+
+void PrintCounters(std::ostream& os, const RunResult& r) {
+  size_t name_w = 7, value_w = 5;
+  for (const CounterValue& c : r.counters) {
+    if (c.value == 0) continue;
+    name_w = std::max(name_w, c.name.size());
+    value_w = std::max(value_w, Grouped(c.value).size());
+  }
+  os << "\ncounters (non-zero)\n  " << std::left << std::setw(int(name_w)) << "counter"
+     << "  " << std::right << std::setw(int(value_w)) << "value"
+     << "  unit\n";
+  for (const CounterValue& c : r.counters) {
+    if (c.value == 0) continue;
+    os << "  " << std::left << std::setw(int(name_w)) << c.name << "  " << std::right
+       << std::setw(int(value_w)) << Grouped(c.value) << "  " << c.unit << "\n";
   }
   os << std::flush;
 }

@@ -31,4 +31,8 @@ void WriteResults(const std::string& dir, const RunResult& r);
 // Includes the wall time, which is why it is not one of the result files.
 void PrintSummary(std::ostream& os, const RunResult& r);
 
+// Every non-zero counter of the run in StatGroup::Walk order, one aligned row each: full name,
+// value, unit. The same counts are in stats.json ("counters"), which is what tools should read.
+void PrintCounters(std::ostream& os, const RunResult& r);
+
 }  // namespace cssim

@@ -97,6 +97,9 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
   r.mac_utilization = double(r.macs) / (double(cycles) * double(pes));
   r.inferences_per_s = arch.clock_mhz * 1e6 / double(cycles);
   r.energy = energy.Evaluate(acc.stats());
+  acc.stats().Walk([&](const Counter& c) {
+    r.counters.push_back({c.full_name(), c.unit(), c.description(), c.value()});
+  });
   for (size_t i = 0; i < program.ops.size(); ++i) {
     const Op& op = program.ops[i];
     LayerResult l;
@@ -109,6 +112,8 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
     std::vector<uint64_t> delta(snaps[i + 1].size());
     for (size_t k = 0; k < delta.size(); ++k) delta[k] = snaps[i + 1][k] - snaps[i][k];
     l.energy = energy.Evaluate(acc.stats(), delta);
+    l.counters = r.counters;  // Snapshot and Walk share one order
+    for (size_t k = 0; k < delta.size(); ++k) l.counters[k].value = delta[k];
     r.layers.push_back(std::move(l));
   }
 

@@ -21,14 +21,24 @@ struct RunOptions {
   bool check = true;  // compare the output tensor with model/ref, bit for bit
 };
 
+// One statistics counter after a run or a layer, with or without an energy action (stall
+// cycles, row hits, ...), so that tools can see where the cycles went without parsing text.
+struct CounterValue {
+  std::string name;  // full name, e.g. "top.glb.conflict_stalls"
+  std::string unit;
+  std::string description;
+  uint64_t value = 0;
+};
+
 struct LayerResult {
   std::string name;
   std::string kind;  // layer kinds executed together, e.g. "conv+requant+relu"
   Cycle cycles = 0;
   int64_t macs = 0;  // useful MACs
   double mac_utilization = 0;
-  uint64_t dram_bytes = 0;  // read + written
-  EnergyReport energy;      // this layer's actions only
+  uint64_t dram_bytes = 0;             // read + written
+  EnergyReport energy;                 // this layer's actions only
+  std::vector<CounterValue> counters;  // this layer's counts, in StatGroup::Walk order
 };
 
 struct RunResult {
@@ -43,7 +53,8 @@ struct RunResult {
   double inferences_per_s = 0;
   EnergyReport energy;
   std::vector<LayerResult> layers;
-  std::string output_check;  // "bit-exact", or "skipped"
+  std::vector<CounterValue> counters;  // every counter of the run, in StatGroup::Walk order
+  std::string output_check;            // "bit-exact", or "skipped"
   double wall_seconds = 0;
 };
 

@@ -135,6 +135,7 @@ int RunCommand(const std::vector<std::string>& args) {
       "kernel", po::value<std::string>()->default_value("systemc"),
       "clock loop: systemc or direct (both give the same cycles)")(
       "no-check", po::bool_switch(), "skip the bit-exact comparison with the reference model")(
+      "stats", po::bool_switch(), "after the summary, print every non-zero counter")(
       "dump-program", po::bool_switch(),
       "print the compiled program (layer groups, tiles, DMA and compute commands) and exit");
   const po::variables_map vm = Parse(args, desc, "run");
@@ -165,6 +166,7 @@ int RunCommand(const std::vector<std::string>& args) {
 
   const RunResult result = Run(arch, workload, table, options);
   PrintSummary(std::cout, result);
+  if (vm["stats"].as<bool>()) PrintCounters(std::cout, result);
   if (vm.count("out")) {
     WriteResults(out, result);
     std::cout << "\nresults written to " << out << "/ (stats.json, layers.csv, "

@@ -242,6 +242,54 @@ TEST_F(CliTest, BothKernelsWriteTheSameStats) {
   EXPECT_EQ(ReadFile(dir_ / "sc" / "stats.json"), ReadFile(dir_ / "direct" / "stats.json"));
 }
 
+// Every counter, with or without energy, reaches stats.json; the layers' counts add up to the
+// run's, so no activity falls outside a layer; --stats prints exactly the non-zero ones.
+TEST_F(CliTest, StatsJsonHasEveryCounterAndLayerCountsSumToTheRun) {
+  const std::string wl = Write("tiny.yaml", kTinyWorkload);
+  const CliResult r = Cli({"run", "--workload", wl, "--stats", "--out", Path("c")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::ordered_json::parse(ReadFile(dir_ / "c" / "stats.json"));
+  const auto& counters = j["counters"];
+  for (const char* name : {"top.glb.conflict_stalls", "top.dram.row_hits"}) {
+    ASSERT_TRUE(counters.contains(name)) << name;
+    EXPECT_TRUE(counters[name]["value"].is_number_unsigned()) << name;
+    EXPECT_FALSE(counters[name]["unit"].get<std::string>().empty()) << name;
+    EXPECT_FALSE(counters[name]["description"].get<std::string>().empty()) << name;
+  }
+  EXPECT_GT(counters["top.dram.row_hits"]["value"].get<uint64_t>(), 0u);
+  for (const auto& a : j["actions"].items())
+    EXPECT_EQ(counters[a.key()]["value"], a.value()) << a.key();
+
+  ASSERT_FALSE(j["layers"].empty());
+  std::vector<std::string> nonzero;
+  for (const auto& c : counters.items()) {
+    uint64_t sum = 0;
+    for (const auto& l : j["layers"]) {
+      ASSERT_TRUE(l["counters"].contains(c.key())) << l["name"] << " lacks " << c.key();
+      sum += l["counters"][c.key()].get<uint64_t>();
+    }
+    EXPECT_EQ(sum, c.value()["value"].get<uint64_t>()) << c.key();
+    if (c.value()["value"].get<uint64_t>() != 0) nonzero.push_back(c.key());
+  }
+  for (const auto& l : j["layers"]) EXPECT_EQ(l["counters"].size(), counters.size());
+
+  // The --stats table: the rows after its title name the non-zero counters, in stats.json order.
+  const std::string title = "\ncounters (non-zero)\n";
+  const size_t at = r.out.find(title);
+  ASSERT_NE(at, std::string::npos) << "no counter table in\n" << r.out;
+  std::istringstream out(r.out.substr(at + title.size()));
+  std::string line;
+  std::getline(out, line);  // column heads
+  std::vector<std::string> shown;
+  while (std::getline(out, line) && !line.empty()) {
+    std::istringstream row(line);
+    std::string name;
+    row >> name;
+    shown.push_back(name);
+  }
+  EXPECT_EQ(shown, nonzero) << r.out;
+}
+
 TEST_F(CliTest, SeedOptionReplacesTheWorkloadSeed) {
   const std::string wl = Write("tiny.yaml", kTinyWorkload);
   const CliResult r = Cli({"run", "--workload", wl, "--seed", "42", "--out", Path("s")});

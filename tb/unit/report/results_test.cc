@@ -78,6 +78,18 @@ RunResult MakeResult() {
       Action("top.array.weight_rf.reads", "rf", "read", "weight", 10000, 0.03),
       Action("top.array.psum_rf.reads", "rf", "read", "psum", 10000, 0.12),
   });
+  // Counters with and without an energy action, one of them zero (shown in stats.json only).
+  const std::vector<CounterValue> counters = {
+      {"top.array.mac", "MACs", "useful MACs", 0},
+      {"top.glb.conflict_stalls", "cycles", "cycles a request waited for a busy bank", 0},
+      {"top.dram.row_hits", "accesses", "accesses to the open row", 0},
+  };
+  conv.counters = fc.counters = r.counters = counters;
+  conv.counters[0].value = 128000;
+  conv.counters[1].value = 12;
+  fc.counters[0].value = 10000;
+  r.counters[0].value = 138000;
+  r.counters[1].value = 12;
   r.layers = {conv, fc};
 
   std::vector<ActionEnergy> all = conv.energy.actions;
@@ -143,12 +155,12 @@ TEST_F(ResultsTest, StatsJsonHasEveryRequiredKeyInFixedOrder) {
             (std::vector<std::string>{"cycles", "clock_mhz", "inferences_per_s", "macs", "pe_count",
                                       "mac_utilization", "mode", "arch", "workload", "seed",
                                       "energy_table", "energy_unit", "output_check", "energy_pj",
-                                      "per_access_pj", "actions", "layers"}));
+                                      "per_access_pj", "actions", "counters", "layers"}));
   for (const char* k : {"total", "by_component", "by_datatype", "per_mac"})
     EXPECT_TRUE(j["energy_pj"].contains(k)) << k;
   ASSERT_EQ(j["layers"].size(), 2u);
   for (const char* k :
-       {"name", "kind", "cycles", "macs", "mac_utilization", "dram_bytes", "energy_pj"})
+       {"name", "kind", "cycles", "macs", "mac_utilization", "dram_bytes", "energy_pj", "counters"})
     EXPECT_TRUE(j["layers"][1].contains(k)) << k;
 
   EXPECT_EQ(j["cycles"].get<uint64_t>(), 1234u);
@@ -197,6 +209,63 @@ TEST_F(ResultsTest, PerAccessHasOneEntryPerPairAndSplitsPairsThatDifferByGroup) 
   EXPECT_DOUBLE_EQ(pa["rf.read@top.array.psum_rf"].get<double>(), 0.12);
   EXPECT_EQ(j["actions"]["top.glb.reads"].get<uint64_t>(), 2000u);
   EXPECT_EQ(j["actions"]["top.array.mac"].get<uint64_t>(), 138000u);
+}
+
+TEST_F(ResultsTest, CountersListEveryCounterWithValueUnitAndDescriptionInWalkOrder) {
+  WriteResults((root_ / "out").string(), r_);
+  const auto j = nlohmann::ordered_json::parse(ReadFile(root_ / "out" / "stats.json"));
+  const auto& c = j["counters"];
+  std::vector<std::string> names;
+  for (const auto& kv : c.items()) names.push_back(kv.key());
+  EXPECT_EQ(names, (std::vector<std::string>{"top.array.mac", "top.glb.conflict_stalls",
+                                             "top.dram.row_hits"}));
+  const auto& stalls = c["top.glb.conflict_stalls"];
+  std::vector<std::string> keys;
+  for (const auto& kv : stalls.items()) keys.push_back(kv.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"value", "unit", "description"}));
+  EXPECT_EQ(stalls["value"].get<uint64_t>(), 12u);
+  EXPECT_EQ(stalls["unit"], "cycles");
+  EXPECT_EQ(stalls["description"], "cycles a request waited for a busy bank");
+  EXPECT_EQ(c["top.array.mac"]["value"].get<uint64_t>(), 138000u);
+  // A zero counter is still listed: a key that comes and goes would break scripts.
+  EXPECT_EQ(c["top.dram.row_hits"]["value"].get<uint64_t>(), 0u);
+  // Counters without energy stay out of "actions".
+  EXPECT_FALSE(j["actions"].contains("top.glb.conflict_stalls"));
+}
+
+TEST_F(ResultsTest, LayerCountersAreThatLayersValuesOnly) {
+  WriteResults((root_ / "out").string(), r_);
+  const auto j = nlohmann::ordered_json::parse(ReadFile(root_ / "out" / "stats.json"));
+  ASSERT_EQ(j["layers"].size(), 2u);
+  const auto& conv = j["layers"][0]["counters"];
+  const auto& fc = j["layers"][1]["counters"];
+  std::vector<std::string> names;
+  for (const auto& kv : fc.items()) names.push_back(kv.key());
+  EXPECT_EQ(names, (std::vector<std::string>{"top.array.mac", "top.glb.conflict_stalls",
+                                             "top.dram.row_hits"}));
+  ASSERT_TRUE(conv["top.glb.conflict_stalls"].is_number_unsigned());
+  EXPECT_EQ(conv["top.glb.conflict_stalls"].get<uint64_t>(), 12u);
+  EXPECT_EQ(conv["top.array.mac"].get<uint64_t>(), 128000u);
+  EXPECT_EQ(fc["top.array.mac"].get<uint64_t>(), 10000u);
+  EXPECT_EQ(fc["top.glb.conflict_stalls"].get<uint64_t>(), 0u);
+}
+
+TEST_F(ResultsTest, CounterTableShowsEveryNonZeroCounterInAlignedColumns) {
+  std::ostringstream os;
+  PrintCounters(os, r_);
+  const auto lines = SplitLines(os.str());
+  // A blank line, the title, the column heads, one row per non-zero counter.
+  ASSERT_EQ(lines.size(), 5u) << os.str();
+  EXPECT_EQ(lines[0], "");
+  EXPECT_EQ(lines[3].rfind("  top.array.mac ", 0), 0u) << lines[3];
+  EXPECT_NE(lines[3].find(" 138,000  MACs"), std::string::npos) << lines[3];
+  EXPECT_EQ(lines[4].rfind("  top.glb.conflict_stalls ", 0), 0u) << lines[4];
+  EXPECT_NE(lines[4].find(" 12  cycles"), std::string::npos) << lines[4];
+  EXPECT_EQ(os.str().find("row_hits"), std::string::npos) << "zero counters are left out";
+  // Values are right-aligned: they end in the same column in every row and the head.
+  const size_t end = lines[2].find("value") + 5;
+  EXPECT_EQ(lines[3].find("138,000") + 7, end) << os.str();
+  EXPECT_EQ(lines[4].find(" 12 ") + 3, end) << os.str();
 }
 
 TEST_F(ResultsTest, LayersCsvHasOneRowPerLayerAndTheSameColumnsInEveryRow) {
