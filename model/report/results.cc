@@ -18,6 +18,16 @@
 #include "model/base/error.h"
 
 namespace cssim {
+// 13106400 -> "13,106,400", for the summary.
+std::string Grouped(uint64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -207,16 +217,6 @@ class RemoveOnExit {
  private:
   fs::path path_;
 };
-
-// 13106400 -> "13,106,400", for the summary.
-std::string Grouped(uint64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string Fixed(double v, int precision) {
   std::ostringstream os;

@@ -29,6 +29,9 @@ void WriteResults(const std::string& dir, const RunResult& r);
 
 // A human-readable table of the run: headline figures, energy by component, one row per layer.
 // Includes the wall time, which is why it is not one of the result files.
+// 13106400 -> "13,106,400".
+std::string Grouped(uint64_t v);
+
 void PrintSummary(std::ostream& os, const RunResult& r);
 
 // Every non-zero counter of the run in StatGroup::Walk order, one aligned row each: full name,

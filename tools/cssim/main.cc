@@ -182,15 +182,6 @@ std::string Abbreviate(const std::string& s) {
   return line.size() <= kMax ? line : line.substr(0, kMax - 3) + "...";
 }
 
-std::string Grouped(int64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-') out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 int ListCommand(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help");
@@ -214,8 +205,8 @@ int ListCommand(const std::vector<std::string>& args) {
   for (const std::string& name : BuiltinNames("workload")) {
     const Workload w = LoadWorkload(name);
     std::cout << "  " << std::left << std::setw(16) << name << w.layers.size() << " layers, "
-              << Grouped(w.macs()) << " MACs, input " << w.input.c << "x" << w.input.h << "x"
-              << w.input.w << "\n";
+              << Grouped(uint64_t(w.macs())) << " MACs, input " << w.input.c << "x" << w.input.h
+              << "x" << w.input.w << "\n";
   }
   std::cout << "\nenergy tables (--energy NAME, or a YAML file path)\n";
   for (const std::string& name : BuiltinNames("energy")) {

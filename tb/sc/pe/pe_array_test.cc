@@ -109,25 +109,34 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Dataflow::kOutputStationary, 4, 3, 0, 21, 4},   // os, full
                       Case{Dataflow::kOutputStationary, 2, 1, 0, 7, 2}));  // os, partial
 
-TEST(PeArray, WsPassTakesKpCyclesPerPixelWhenFed) {
-  // Weights loaded, inputs always available, sink always ready: one pixel per kp cycles, and
-  // the first sum leaves after the weight load (rows*kp), the kp input beats and the column
-  // reduction (rows cycles).
+// Drives ws passes of 2x2 PEs with all-ones operands (at most `weight_beats` / `input_beats`
+// of them, pushed whenever the links take them) and a sink that is always ready; returns the
+// cycles at which the first `sums` sum beats became visible.
+std::vector<Cycle> WsArrivals(int weight_entries, int buffers, int passes, int weight_beats,
+                              int input_beats, size_t sums) {
   ArraySpec as;
   as.rows = 2;
   as.cols = 2;
   PeSpec ps;
-  ps.weight_rf_entries = 4;
-  ps.weight_buffers = 1;
+  ps.weight_rf_entries = weight_entries;
+  ps.weight_buffers = buffers;
   StatGroup root(nullptr, "top");
   Link<Beat> in("in", 2), weight("weight", 2);
   PeArray array(as, ps, in, weight, root);
-  array.cmd().Push(ArrayCmd{Dataflow::kWeightStationary, 2, 2, 0, 8, 4, 3});
+  for (int i = 0; i < passes; ++i)
+    array.cmd().Push(ArrayCmd{Dataflow::kWeightStationary, 2, 2, 0, 8, 4, 3});
   array.cmd().Commit();
   std::vector<Cycle> arrivals;
-  for (Cycle now = 0; now < 200 && arrivals.size() < 3; ++now) {
-    if (weight.CanPush()) weight.Push(Beat{{1, 1}});
-    if (in.CanPush()) in.Push(Beat{{1, 1}});
+  int wsent = 0, isent = 0;
+  for (Cycle now = 0; now < 500 && arrivals.size() < sums; ++now) {
+    if (wsent < weight_beats && weight.CanPush()) {
+      weight.Push(Beat{{1, 1}});
+      ++wsent;
+    }
+    if (isent < input_beats && in.CanPush()) {
+      in.Push(Beat{{1, 1}});
+      ++isent;
+    }
     array.Tick(now);
     if (array.out().CanPop()) {
       array.out().Pop();
@@ -138,6 +147,12 @@ TEST(PeArray, WsPassTakesKpCyclesPerPixelWhenFed) {
     array.cmd().Commit();
     array.out().Commit();
   }
+  return arrivals;
+}
+
+TEST(PeArray, WsPassTakesKpCyclesPerPixelWhenFed) {
+  // One pass (k 8 on 2 rows, kp 4, 3 pixels), one weight bank, operands always available.
+  const std::vector<Cycle> arrivals = WsArrivals(4, 1, 1, 1000, 1000, 3);
   ASSERT_EQ(arrivals.size(), 3u);
   // Cycle 0: command visible; the weight beat pushed in cycle 0 is visible from cycle 1, so the
   // 8 weight beats are consumed in cycles 1..8; input beats in 9..12; the 2-row reduction makes
@@ -153,39 +168,7 @@ TEST(PeArray, WsPassTakesKpCyclesPerPixelWhenFed) {
 // during the first pass's compute, so its first sum is visible at 27: exactly the 8 cycles of
 // weight load hidden.
 Cycle SecondPassFirstSum(int buffers) {
-  ArraySpec as;
-  as.rows = 2;
-  as.cols = 2;
-  PeSpec ps;
-  ps.weight_rf_entries = 4 * buffers;
-  ps.weight_buffers = buffers;
-  StatGroup root(nullptr, "top");
-  Link<Beat> in("in", 2), weight("weight", 2);
-  PeArray array(as, ps, in, weight, root);
-  for (int i = 0; i < 2; ++i)
-    array.cmd().Push(ArrayCmd{Dataflow::kWeightStationary, 2, 2, 0, 8, 4, 3});
-  array.cmd().Commit();
-  std::vector<Cycle> arrivals;
-  int wsent = 0, isent = 0;
-  for (Cycle now = 0; now < 500 && arrivals.size() < 4; ++now) {
-    if (wsent < 16 && weight.CanPush()) {
-      weight.Push(Beat{{1, 1}});
-      ++wsent;
-    }
-    if (isent < 24 && in.CanPush()) {
-      in.Push(Beat{{1, 1}});
-      ++isent;
-    }
-    array.Tick(now);
-    if (array.out().CanPop()) {
-      array.out().Pop();
-      arrivals.push_back(now);
-    }
-    in.Commit();
-    weight.Commit();
-    array.cmd().Commit();
-    array.out().Commit();
-  }
+  const std::vector<Cycle> arrivals = WsArrivals(4 * buffers, buffers, 2, 16, 24, 4);
   return arrivals.size() == 4 ? arrivals[3] : 0;
 }
 
