@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "model/base/error.h"
+
 namespace cssim {
 
 Streamer::Streamer(const std::string& name, int max_lanes, int buffer_bytes, int latency_cycles,
@@ -118,6 +120,7 @@ void Streamer::Tick(Cycle now) {
   progress_ = false;
   if (!active_ && cmd_.CanPop()) {
     c_ = cmd_.Pop();
+    if (c_.lanes > max_lanes_) throw SimError(name_ + ": stream wider than the bus");
     active_ = true;
     emitted_ = 0;
     lanes_.assign(size_t(c_.lanes), Lane{});

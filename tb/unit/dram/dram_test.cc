@@ -49,6 +49,15 @@ struct Bench {
   void IdleUntil(Cycle c) {
     while (now < c) Step();
   }
+  // The timing probe: one cycle before `due` no response may be visible, at `due` one must be.
+  // Call it at most at due - 1; returns whether the response came on time.
+  bool ArrivesExactlyAt(Cycle due) {
+    IdleUntil(due - 1);
+    EXPECT_FALSE(dram.resp().CanPop()) << "visible one cycle early";
+    Step();
+    EXPECT_TRUE(dram.resp().CanPop()) << "not visible on time";
+    return dram.resp().CanPop();
+  }
   // Pops every visible response, recording the cycle it became visible.
   void Drain() {
     while (dram.resp().CanPop()) {
@@ -144,10 +153,7 @@ TEST(DramLatency, ClosedBankReadIsOnePlusRcdPlusClPlusBurst) {
   const Cycle sent = b.now;
   b.Step({Read(At(2, 5), 1)});
   const Cycle due = sent + 1 + t.rcd + t.cl + t.burst_cycles;
-  b.IdleUntil(due - 1);
-  EXPECT_FALSE(b.dram.resp().CanPop()) << "visible one cycle early";
-  b.Step();
-  ASSERT_TRUE(b.dram.resp().CanPop()) << "not visible on time";
+  ASSERT_TRUE(b.ArrivesExactlyAt(due));
   EXPECT_EQ(b.dram.resp().Front().tag, 1u);
   EXPECT_EQ(b.Stat("row_misses"), 1u);
   EXPECT_EQ(b.Stat("activates"), 1u);
@@ -162,10 +168,7 @@ TEST(DramLatency, RowHitSkipsRcd) {
   const Cycle sent = b.now;
   b.Step({Read(At(0, 0) + 5 * kDramAtomBytes, 2)});  // same bank and row, column 5
   const Cycle due = sent + 1 + t.cl + t.burst_cycles;
-  b.IdleUntil(due - 1);
-  EXPECT_FALSE(b.dram.resp().CanPop()) << "visible one cycle early";
-  b.Step();
-  EXPECT_TRUE(b.dram.resp().CanPop()) << "not visible on time";
+  EXPECT_TRUE(b.ArrivesExactlyAt(due));
   EXPECT_EQ(b.Stat("row_hits"), 1u);
   EXPECT_EQ(b.Stat("activates"), 1u);
 }
@@ -179,10 +182,7 @@ TEST(DramLatency, RowConflictAddsRp) {
   const Cycle sent = b.now;
   b.Step({Read(At(0, 1), 2)});
   const Cycle due = sent + 1 + t.rp + t.rcd + t.cl + t.burst_cycles;
-  b.IdleUntil(due - 1);
-  EXPECT_FALSE(b.dram.resp().CanPop()) << "visible one cycle early";
-  b.Step();
-  EXPECT_TRUE(b.dram.resp().CanPop()) << "not visible on time";
+  EXPECT_TRUE(b.ArrivesExactlyAt(due));
   EXPECT_EQ(b.Stat("row_conflicts"), 1u);
   EXPECT_EQ(b.Stat("activates"), 2u);
 }
@@ -197,9 +197,7 @@ TEST(DramLatency, RowConflictWaitsForRasOfARecentActivate) {
   b.IdleUntil(due - 1);
   b.Drain();
   EXPECT_EQ(b.seen.count(1), 1u);
-  EXPECT_FALSE(b.dram.resp().CanPop()) << "visible one cycle early";
-  b.Step();
-  ASSERT_TRUE(b.dram.resp().CanPop()) << "not visible on time";
+  ASSERT_TRUE(b.ArrivesExactlyAt(due));
   EXPECT_EQ(b.dram.resp().Front().tag, 2u);
 }
 
@@ -215,10 +213,7 @@ TEST(DramLatency, PrechargeAfterAWriteWaitsForWr) {
   ASSERT_GT(data_end + t.wr, sent + 1 + t.ras);
   const Cycle due = data_end + t.wr + t.rp + t.rcd + t.cl + t.burst_cycles;
   EXPECT_EQ(b.WaitFor(1), data_end);  // the write ack, pushed in the last data beat
-  b.IdleUntil(due - 1);
-  EXPECT_FALSE(b.dram.resp().CanPop()) << "visible one cycle early";
-  b.Step();
-  ASSERT_TRUE(b.dram.resp().CanPop()) << "not visible on time";
+  ASSERT_TRUE(b.ArrivesExactlyAt(due));
   EXPECT_EQ(b.dram.resp().Front().tag, 2u);
 }
 
