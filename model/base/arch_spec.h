@@ -46,6 +46,28 @@ struct PpuSpec {
   int lanes = 16;  // elements per cycle through requantise / ReLU / max-pool
 };
 
+// Complementary-sparsity (CS) engine: `engines` group engines share one activation broadcast
+// (like the array's columns); each has `lanes` multipliers (one fan-in slice per cycle), a route
+// stage steering every product by its kernel ID, and max_n adder trees / accumulators. The
+// sparse-sparse accumulate unit uses the same lanes * engines multipliers.
+struct CsSpec {
+  int lanes = 16;
+  int engines = 16;
+  int max_n = 32;
+  int weight_rf_entries = 256;  // combined-kernel entries (value + ID) per lane, both buffers
+  int weight_buffers = 2;
+  int route_latency_cycles = 4;  // permutation network stages (log2 lanes for a butterfly)
+  int adder_latency_cycles = 4;  // adder tree levels (log2 lanes)
+  int accumulators = 8192;       // sparse-sparse accumulator SRAM, int32 entries
+  int ss_glb_words = 16;         // sparse-sparse weight-row fetch, GLB words per cycle
+};
+
+// k-winners-take-all unit: a two-pass histogram / threshold search over int8 values.
+struct KwtaSpec {
+  int lanes = 16;               // values per cycle through the histogram and the compare pass
+  int scan_bins_per_cycle = 8;  // histogram bins examined per cycle in the threshold search
+};
+
 struct ArchSpec {
   std::string name;
   std::string source;  // file it came from, or "builtin:<name>"
@@ -56,6 +78,8 @@ struct ArchSpec {
   NocSpec noc;
   DmaSpec dma;
   PpuSpec ppu;
+  CsSpec cs;
+  KwtaSpec kwta;
   DramSpec dram;
 };
 

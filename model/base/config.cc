@@ -36,6 +36,7 @@ const char* KindDir(const std::string& kind) {
   if (kind == "arch") return "arch";
   if (kind == "workload") return "networks";
   if (kind == "energy") return "energy";
+  if (kind == "chip") return "chip";
   throw SimError("unknown config kind '" + kind + "'");
 }
 
@@ -129,6 +130,25 @@ ArchSpec ReadArch(const std::string& file, const YAML::Node& root) {
   a.dma.max_outstanding = r.Map("dma").Int("max_outstanding");
   a.ppu.lanes = r.Map("ppu").Int("lanes");
 
+  const ParamReader cs = r.Map("cs");
+  a.cs.lanes = cs.Int("lanes");
+  a.cs.engines = cs.Int("engines");
+  a.cs.max_n = cs.Int("max_n");
+  a.cs.weight_rf_entries = cs.Int("weight_rf_entries");
+  a.cs.weight_buffers = cs.Int("weight_buffers");
+  if (a.cs.weight_rf_entries < a.cs.weight_buffers)
+    cs.Fail("weight_rf_entries",
+            std::to_string(a.cs.weight_rf_entries) + " entries cannot form " +
+                std::to_string(a.cs.weight_buffers) + " buffers",
+            ">= cs.weight_buffers");
+  a.cs.route_latency_cycles = cs.Int("route_latency_cycles");
+  a.cs.adder_latency_cycles = cs.Int("adder_latency_cycles");
+  a.cs.accumulators = cs.Int("accumulators");
+  a.cs.ss_glb_words = cs.Int("ss_glb_words");
+  const ParamReader kwta = r.Map("kwta");
+  a.kwta.lanes = kwta.Int("lanes");
+  a.kwta.scan_bins_per_cycle = kwta.Int("scan_bins_per_cycle");
+
   // The preset fills every field; keys given next to it override single fields.
   const ParamReader dram = r.Map("dram");
   a.dram = DramPreset(dram.String("preset"));
@@ -153,7 +173,7 @@ ArchSpec ReadArch(const std::string& file, const YAML::Node& root) {
 
 LayerKind ParseLayerKind(const std::string& s) {
   for (LayerKind k : {LayerKind::kConv, LayerKind::kLinear, LayerKind::kMaxPool, LayerKind::kRelu,
-                      LayerKind::kRequant})
+                      LayerKind::kRequant, LayerKind::kKwta})
     if (s == LayerKindName(k)) return k;
   throw SimError("layer type '" + s + "' passed the schema but has no LayerKind");
 }
@@ -216,6 +236,7 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       }
       l.stride = r.OptInt("stride").value_or(1);
       l.pad = r.Int("pad");
+      l.weight_density = r.Float("weight_density");
       const std::string kh_key = square ? "kernel" : "kernel_h";
       const std::string kw_key = square ? "kernel" : "kernel_w";
       if (l.pad >= l.kernel_h || l.pad >= l.kernel_w)
@@ -239,6 +260,7 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
     case LayerKind::kLinear:
       need_int8();
       l.out_channels = r.Int("out_features");
+      l.weight_density = r.Float("weight_density");
       // The kernel of a linear layer is the whole input map.
       l.kernel_h = in.h;
       l.kernel_w = in.w;
@@ -258,6 +280,12 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       break;
     }
     case LayerKind::kRelu:
+      l.out = in;
+      l.out_type = in_type;
+      break;
+    case LayerKind::kKwta:
+      need_int8();
+      l.density = r.Float("density");
       l.out = in;
       l.out_type = in_type;
       break;
@@ -345,6 +373,20 @@ EnergyTable ReadEnergyTable(const std::string& file, const YAML::Node& root) {
     }
   }
   return t;
+}
+
+ChipSpec ReadChip(const std::string& file, const YAML::Node& root) {
+  ChipSpec c;
+  const ParamReader r(file, "chip", root, "", "");
+  c.name = r.String("name");
+  c.description = r.String("description");
+  c.datasheet = r.String("source");
+  c.multipliers = r.Int("multipliers");
+  c.sram_kib = r.Int("sram_kib");
+  const ParamReader dram = r.Map("dram");
+  c.dram = DramPreset(dram.String("preset"));
+  c.dram.channels = int(dram.Int("channels"));
+  return c;
 }
 
 // Any yaml-cpp error while walking a parsed document still becomes a one-line InputError.
@@ -448,6 +490,15 @@ std::string ToYaml(const ArchSpec& a) {
   FlowMap{out}("max_outstanding", a.dma.max_outstanding);
   out << YAML::Key << "ppu" << YAML::Value;
   FlowMap{out}("lanes", a.ppu.lanes);
+  const CsSpec& cs = a.cs;
+  out << YAML::Key << "cs" << YAML::Value;
+  FlowMap{out}("lanes", cs.lanes)("engines", cs.engines)("max_n", cs.max_n)(
+      "weight_rf_entries", cs.weight_rf_entries)("weight_buffers", cs.weight_buffers)(
+      "route_latency_cycles", cs.route_latency_cycles)(
+      "adder_latency_cycles", cs.adder_latency_cycles)("accumulators", cs.accumulators)(
+      "ss_glb_words", cs.ss_glb_words);
+  out << YAML::Key << "kwta" << YAML::Value;
+  FlowMap{out}("lanes", a.kwta.lanes)("scan_bins_per_cycle", a.kwta.scan_bins_per_cycle);
   const DramSpec& d = a.dram;
   out << YAML::Key << "dram" << YAML::Value;
   FlowMap{out}("preset", d.preset)("channels", d.channels)(
@@ -476,9 +527,14 @@ std::string ToYaml(const Workload& w) {
           else
             m("kernel_h", l.kernel_h)("kernel_w", l.kernel_w);
           m("stride", l.stride)("pad", l.pad);
+          if (l.sparse_weights()) m("weight_density", l.weight_density);
           break;
         case LayerKind::kLinear:
           m("out_features", l.out_channels);
+          if (l.sparse_weights()) m("weight_density", l.weight_density);
+          break;
+        case LayerKind::kKwta:
+          m("density", l.density);
           break;
         case LayerKind::kMaxPool:
           m("size", l.pool_size)("stride", l.pool_stride);
@@ -514,6 +570,22 @@ std::string ToYaml(const EnergyTable& t) {
     out << YAML::EndMap;
   }
   out << YAML::EndMap;
+  return End(out);
+}
+
+ChipSpec LoadChip(const std::string& name_or_path) {
+  return Load<ChipSpec>("chip", name_or_path, ReadChip);
+}
+
+std::string ToYaml(const ChipSpec& c) {
+  YAML::Emitter out;
+  Begin(out, c.source, c.name);
+  out << YAML::Key << "description" << YAML::Value << c.description;
+  out << YAML::Key << "source" << YAML::Value << c.datasheet;
+  out << YAML::Key << "multipliers" << YAML::Value << c.multipliers;
+  out << YAML::Key << "sram_kib" << YAML::Value << c.sram_kib;
+  out << YAML::Key << "dram" << YAML::Value;
+  FlowMap{out}("preset", c.dram.preset)("channels", c.dram.channels);
   return End(out);
 }
 

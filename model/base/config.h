@@ -9,6 +9,7 @@
 #include "model/base/arch_spec.h"
 #include "model/base/energy.h"
 #include "model/base/workload.h"
+#include "model/chip/chip.h"
 
 namespace cssim {
 
@@ -30,5 +31,10 @@ EnergyTable LoadEnergyTable(const std::string& name_or_path);
 std::string ToYaml(const ArchSpec& arch);
 std::string ToYaml(const Workload& workload);
 std::string ToYaml(const EnergyTable& table);
+
+// Chip budgets (kind "chip", built-ins in DataDir()/chip): the DRAM preset is expanded into
+// ChipSpec::dram with the file's channel count; ToYaml writes the preset and channels back.
+ChipSpec LoadChip(const std::string& name_or_path);
+std::string ToYaml(const ChipSpec& chip);
 
 }  // namespace cssim

@@ -143,6 +143,29 @@ std::vector<ParamDef> BuildParams() {
           "DRAM requests in flight"),
       Int(k, "ppu.lanes", "elements/cycle", D(a.ppu.lanes), 1, 1024,
           "elements per cycle through requantise / ReLU / max-pool"),
+      Int(k, "cs.lanes", "multipliers", D(a.cs.lanes), 1, 256,
+          "CS engine: multipliers per group engine (fan-in positions per cycle); the activation "
+          "bus carries one value per lane"),
+      Int(k, "cs.engines", "engines", D(a.cs.engines), 1, 256,
+          "CS engine: group engines sharing one activation broadcast, one combined kernel each"),
+      Int(k, "cs.max_n", "kernels", D(a.cs.max_n), 1, 256,
+          "CS engine: adder trees / accumulators per engine, the largest packing factor N"),
+      Int(k, "cs.weight_rf_entries", "entries", D(a.cs.weight_rf_entries), 1, 65536,
+          "CS engine: combined-kernel entries (value + kernel ID) per lane, all buffers"),
+      Int(k, "cs.weight_buffers", "banks", D(a.cs.weight_buffers), 1, 2,
+          "CS engine: weight RF banks; 2 loads the next pass's kernels while one computes"),
+      Int(k, "cs.route_latency_cycles", "cycles", D(a.cs.route_latency_cycles), 1, 64,
+          "CS engine: pipeline stages of the route (permutation) network"),
+      Int(k, "cs.adder_latency_cycles", "cycles", D(a.cs.adder_latency_cycles), 1, 64,
+          "CS engine: pipeline stages of the adder trees"),
+      Int(k, "cs.accumulators", "int32 entries", D(a.cs.accumulators), 1, 1 << 24,
+          "sparse-sparse accumulator SRAM; an output tile (pixels x channels) must fit"),
+      Int(k, "cs.ss_glb_words", "words/cycle", D(a.cs.ss_glb_words), 1, 1024,
+          "sparse-sparse unit: GLB words per cycle for packed weight rows and kernel IDs"),
+      Int(k, "kwta.lanes", "values/cycle", D(a.kwta.lanes), 1, 1024,
+          "k-WTA unit: int8 values per cycle through the histogram and the compare pass"),
+      Int(k, "kwta.scan_bins_per_cycle", "bins/cycle", D(a.kwta.scan_bins_per_cycle), 1, 256,
+          "k-WTA unit: histogram bins examined per cycle by the threshold search"),
       Enum(k, "dram.preset", a.dram.preset, DramPresetNames(),
            "DRAM device; fills every other dram key, which then override it"),
       Int(k, "dram.channels", "channels", preset, 1, 64, "independent DRAM channels"),
@@ -170,9 +193,9 @@ std::vector<ParamDef> BuildParams() {
       Container(w, "layers", "list",
                 "layers in execution order; each item is a map of the layers[] keys"),
       Text(w, "layers[].name", "layer name, unique in the workload"),
-      Enum(w, "layers[].type", "", {"conv", "linear", "maxpool", "relu", "requant"},
+      Enum(w, "layers[].type", "", {"conv", "linear", "maxpool", "relu", "requant", "kwta"},
            "conv and linear take int8 and produce int32; requant takes int32 and produces int8; "
-           "relu and maxpool keep the type"),
+           "relu and maxpool keep the type; kwta takes int8"),
       For(Int(w, "layers[].out_channels", "channels", "", 1, kIntMax, "output channels"), "conv"),
       For(Int(w, "layers[].out_features", "features", "", 1, kIntMax,
               "output features; each sees the whole flattened input"),
@@ -194,6 +217,13 @@ std::vector<ParamDef> BuildParams() {
           "conv"),
       For(Int(w, "layers[].size", "pixels", "", 1, kIntMax, "pooling window is size x size"),
           "maxpool"),
+      For(Float(w, "layers[].weight_density", "fraction", "1", 1e-9, 1,
+                "non-zero fraction of every kernel; < 1 generates complementary masks (each "
+                "group of floor(1 / density) output channels partitions the fan-in)"),
+          "conv linear"),
+      For(Float(w, "layers[].density", "fraction", "", 1e-9, 1,
+                "k-WTA keeps k = round(density * c * h * w) values of the whole map"),
+          "kwta"),
       For(Int(w, "layers[].shift", "bits", "", 0, 31,
               "out = clamp((in + 2^(shift-1)) >> shift, -128, 127); 0 only clamps"),
           "requant"),
@@ -221,6 +251,20 @@ std::vector<ParamDef> BuildParams() {
       Text(e, entry + "source", "where the number comes from (paper, table, or assumption)"),
   };
   p.insert(p.end(), energy.begin(), energy.end());
+
+  const std::string c = "chip";
+  const std::vector<ParamDef> chip = {
+      Text(c, "name", "chip name, used in reports"),
+      Text(c, "description", "what the budget models and the modelling choices behind it"),
+      Text(c, "source", "the data sheets and tables the numbers come from"),
+      Int(c, "multipliers", "multipliers", "", 1, kIntMax,
+          "int8 multipliers available to accelerator instances (e.g. one per DSP slice)"),
+      Int(c, "sram_kib", "KiB", "", 1, kIntMax,
+          "on-chip SRAM available to accelerator instances (GLBs, RFs, accumulators)"),
+      Enum(c, "dram.preset", "", DramPresetNames(), "DRAM device all instances share"),
+      Int(c, "dram.channels", "channels", "", 1, 64, "independent channels of the shared DRAM"),
+  };
+  p.insert(p.end(), chip.begin(), chip.end());
   return p;
 }
 

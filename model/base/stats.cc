@@ -16,6 +16,10 @@ const char* DataTypeName(DataType t) {
       return "psum";
     case DataType::kOutput:
       return "output";
+    case DataType::kKernelId:
+      return "kernel_id";
+    case DataType::kActList:
+      return "act_list";
     case DataType::kNone:
       break;
   }
@@ -79,8 +83,9 @@ std::vector<uint64_t> StatGroup::Snapshot() const {
 DataTypeCounters::DataTypeCounters(StatGroup& parent, const std::string& name,
                                    const std::string& unit, const std::string& description,
                                    const std::string& action) {
-  for (DataType t :
-       {DataType::kNone, DataType::kWeight, DataType::kInput, DataType::kPsum, DataType::kOutput})
+  // One counter per DataType value, in enum order (the index is the enum value).
+  for (DataType t : {DataType::kNone, DataType::kWeight, DataType::kInput, DataType::kPsum,
+                     DataType::kOutput, DataType::kKernelId, DataType::kActList})
     counters_.push_back(std::make_unique<Counter>(parent, name + "_" + DataTypeName(t), unit,
                                                   description + " (" + DataTypeName(t) + ")",
                                                   action, t));

@@ -14,7 +14,8 @@
 
 namespace cssim {
 
-enum class DataType { kNone, kWeight, kInput, kPsum, kOutput };
+// kKernelId: the CS kernel-ID arrays; kActList: compressed (index, value) activation lists.
+enum class DataType { kNone, kWeight, kInput, kPsum, kOutput, kKernelId, kActList };
 const char* DataTypeName(DataType t);
 
 // What the energy model needs to know about the hardware a group of counters belongs to.
@@ -90,7 +91,7 @@ class DataTypeCounters {
  public:
   DataTypeCounters(StatGroup& parent, const std::string& name, const std::string& unit,
                    const std::string& description, const std::string& action);
-  void Add(DataType t, uint64_t n = 1) { counters_[static_cast<int>(t)]->Add(n); }
+  void Add(DataType t, uint64_t n = 1) { counters_.at(size_t(t))->Add(n); }
   uint64_t Total() const;
 
  private:

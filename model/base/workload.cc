@@ -1,5 +1,8 @@
 #include "model/base/workload.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace cssim {
 
 const char* LayerKindName(LayerKind k) {
@@ -14,6 +17,8 @@ const char* LayerKindName(LayerKind k) {
       return "relu";
     case LayerKind::kRequant:
       return "requant";
+    case LayerKind::kKwta:
+      return "kwta";
   }
   return "unknown";  // unreachable for a valid enum value; keeps -Wreturn-type quiet
 }
@@ -41,6 +46,27 @@ int64_t Layer::weight_count() const {
     default:
       return 0;
   }
+}
+
+int64_t Layer::fan_in() const {
+  const int64_t m = out_channels;
+  return m == 0 ? 0 : weight_count() / m;
+}
+
+int64_t Layer::nnz() const {
+  const int64_t l = fan_in();
+  if (l == 0) return 0;
+  return std::clamp<int64_t>(std::llround(weight_density * double(l)), 1, l);
+}
+
+int Layer::pack_n() const {
+  const int64_t z = nnz();
+  if (z == 0) return 1;
+  return int(std::clamp<int64_t>(fan_in() / z, 1, out_channels));
+}
+
+int64_t Layer::kwta_k() const {
+  return std::clamp<int64_t>(std::llround(density * double(in.size())), 1, in.size());
 }
 
 int64_t Workload::macs() const {

@@ -13,8 +13,9 @@ struct Shape {
   bool operator==(const Shape& o) const { return c == o.c && h == o.h && w == o.w; }
 };
 
-enum class LayerKind { kConv, kLinear, kMaxPool, kRelu, kRequant };
-const char* LayerKindName(LayerKind k);  // "conv" | "linear" | "maxpool" | "relu" | "requant"
+enum class LayerKind { kConv, kLinear, kMaxPool, kRelu, kRequant, kKwta };
+// "conv" | "linear" | "maxpool" | "relu" | "requant" | "kwta"
+const char* LayerKindName(LayerKind k);
 
 // Element type of a layer's output: conv/linear produce int32 sums; requant makes int8.
 enum class ElemType { kInt8, kInt32 };
@@ -33,11 +34,25 @@ struct Layer {
   // requant: out = clamp((in + 2^(shift-1)) >> shift, -128, 127) (arithmetic shift; shift 0
   // just clamps).
   int shift = 0;
+  // conv/linear: fraction of each kernel's fan-in that is non-zero (1: dense). Every kernel has
+  // exactly nnz() non-zeros, and the masks of each group of pack_n() consecutive output channels
+  // partition the fan-in (complementary sparsity, BACKGROUND.md section 2).
+  double weight_density = 1.0;
+  // kwta: keep the kwta_k() largest values of the whole map (ties: lowest HWC index), zero the
+  // rest.
+  double density = 1.0;
   // Filled by validation.
   Shape in, out;
   ElemType in_type = ElemType::kInt8, out_type = ElemType::kInt8;
   int64_t macs() const;          // useful MACs of conv/linear, 0 otherwise
   int64_t weight_count() const;  // out_channels * in.c * kernel_h * kernel_w, 0 if none
+  int64_t fan_in() const;        // in.c * kernel_h * kernel_w (linear: in.size()), 0 if none
+  // Non-zeros per kernel: max(1, round(weight_density * fan_in)).
+  int64_t nnz() const;
+  // Kernels packed into one combined kernel: floor(fan_in / nnz), at most out_channels.
+  int pack_n() const;
+  bool sparse_weights() const { return weight_density < 1.0; }
+  int64_t kwta_k() const;  // max(1, round(density * in.size()))
 };
 
 struct Workload {

@@ -74,6 +74,34 @@ int64_t ConvGeom::InputAddr(int64_t p, int64_t kk) const {
   return int64_t(in_base) + ((iy - iy0) * w + ix) * c + ch;
 }
 
+const char* ModeName(Mode m) {
+  switch (m) {
+    case Mode::kDense:
+      return "dense";
+    case Mode::kSparseDense:
+      return "sparse-dense";
+    case Mode::kSparseSparse:
+      return "sparse-sparse";
+  }
+  return "?";
+}
+
+const char* OpEngineName(OpEngine e) {
+  switch (e) {
+    case OpEngine::kArray:
+      return "array";
+    case OpEngine::kCs:
+      return "cs";
+    case OpEngine::kSparseSparse:
+      return "ss";
+    case OpEngine::kVector:
+      return "vector";
+    case OpEngine::kKwta:
+      return "kwta";
+  }
+  return "?";
+}
+
 const char* StreamKindName(StreamKind k) {
   switch (k) {
     case StreamKind::kWsInput:
@@ -143,7 +171,7 @@ namespace {
 
 class Compiler {
  public:
-  Compiler(const ArchSpec& a, const Workload& w) : a_(a), w_(w) {
+  Compiler(const ArchSpec& a, const Workload& w, Mode mode) : a_(a), w_(w), mode_(mode) {
     half_ = uint64_t(a.glb.size_kib) * 1024 / 2;
   }
 
@@ -156,14 +184,31 @@ class Compiler {
       return at;
     };
     p.input_addr = alloc(uint64_t(w_.input.size()));
+    p.mode = mode_;
     p.weight_addr.assign(w_.layers.size(), 0);
     p.weight_n_tile.assign(w_.layers.size(), 0);
+    p.id_addr.assign(w_.layers.size(), 0);
+    p.packed.assign(w_.layers.size(), false);
     program_ = &p;
-    for (size_t i = 0; i < w_.layers.size(); ++i)
-      if (w_.layers[i].weight_count() > 0)
-        p.weight_addr[i] = alloc(uint64_t(w_.layers[i].weight_count()));
+    const bool sparse = mode_ != Mode::kDense;
+    for (size_t i = 0; i < w_.layers.size(); ++i) {
+      const Layer& l = w_.layers[i];
+      if (l.weight_count() == 0) continue;
+      if (!sparse) {
+        p.weight_addr[i] = alloc(uint64_t(l.weight_count()));
+        continue;
+      }
+      // Packed: G combined kernels over the fan-in, values and kernel IDs (a byte each).
+      const uint64_t slots = uint64_t(CeilDiv(l.out_channels, l.pack_n())) * l.fan_in();
+      p.weight_addr[i] = alloc(slots);
+      p.id_addr[i] = alloc(slots);
+      p.packed[i] = true;
+    }
     uint64_t in_addr = p.input_addr;
-    for (const Group& g : GroupLayers(w_)) {
+    bool in_is_list = false;
+    const std::vector<Group> groups = GroupLayers(w_);
+    for (size_t gi = 0; gi < groups.size(); ++gi) {
+      const Group& g = groups[gi];
       const Layer& last = w_.layers[g.last];
       Op op;
       op.name = g.main->name;
@@ -173,13 +218,47 @@ class Compiler {
       op.last_layer = g.last;
       op.macs = g.main->macs();
       op.in_addr = in_addr;
+      op.in_is_list = in_is_list;
       op.w_addr = p.weight_addr[g.first];
-      op.out_addr = alloc(uint64_t(last.out.size()) * ElemBytes(last.out_type));
-      if (g.main->kind == LayerKind::kConv || g.main->kind == LayerKind::kLinear)
-        CompileConv(g, &op);
-      else
-        CompileVector(g, &op);
+      op.id_addr = p.id_addr[g.first];
+      const LayerKind kind = g.main->kind;
+      const bool mac = kind == LayerKind::kConv || kind == LayerKind::kLinear;
+      if (mac) {
+        op.engine = !sparse ? OpEngine::kArray
+                    : in_is_list ? OpEngine::kSparseSparse
+                                 : OpEngine::kCs;
+      } else {
+        op.engine = kind == LayerKind::kKwta ? OpEngine::kKwta : OpEngine::kVector;
+      }
+      // A k-WTA output feeds the next op as an active list when that op runs sparse-sparse.
+      const bool next_mac =
+          gi + 1 < groups.size() && (groups[gi + 1].main->kind == LayerKind::kConv ||
+                                     groups[gi + 1].main->kind == LayerKind::kLinear);
+      op.out_is_list = kind == LayerKind::kKwta && mode_ == Mode::kSparseSparse && next_mac;
+      op.out_addr = alloc(op.out_is_list
+                              ? uint64_t(last.kwta_k()) * kActEntryBytes
+                              : uint64_t(last.out.size()) * ElemBytes(last.out_type));
+      if (in_is_list && op.engine != OpEngine::kSparseSparse)
+        throw SimError("compile: an active list feeds a non-sparse-sparse op");
+      switch (op.engine) {
+        case OpEngine::kArray:
+          CompileConv(g, &op);
+          break;
+        case OpEngine::kCs:
+          CompileConv(g, &op);
+          break;
+        case OpEngine::kSparseSparse:
+          CompileSs(g, groups[gi - 1], &op);
+          break;
+        case OpEngine::kKwta:
+          CompileKwta(g, &op);
+          break;
+        case OpEngine::kVector:
+          CompileVector(g, &op);
+          break;
+      }
       in_addr = op.out_addr;
+      in_is_list = op.out_is_list;
       p.ops.push_back(std::move(op));
     }
     p.output_addr = in_addr;
@@ -198,21 +277,45 @@ class Compiler {
                      ">= " + std::to_string(CeilDiv(int64_t(need) * 2, 1024)) + " for " + w_.name);
   }
 
+  // conv/linear on the PE array (dense) or on the CS engine (packed kernels). Both are
+  // weight-stationary over a 2-D structure: rows (array rows / CS lanes) split the reduction,
+  // columns (array columns / CS group engines) take one weight "unit" each: an output channel
+  // on the array, a group of N channels on the CS engine.
   void CompileConv(const Group& g, Op* op) {
     const Layer& l = *g.main;
     const Layer& last = w_.layers[g.last];
+    const bool cs = op->engine == OpEngine::kCs;
     const bool linear = l.kind == LayerKind::kLinear;
-    const int C = l.in.c, H = l.in.h, W = l.in.w, N = l.out_channels;
+    const int C = l.in.c, H = l.in.h, W = l.in.w, M = l.out_channels;
     const int kh = linear ? H : l.kernel_h, kw = linear ? W : l.kernel_w;
     const int stride = linear ? 1 : l.stride, pad = linear ? 0 : l.pad;
     const int Ho = l.out.h, Wo = l.out.w;
     const int64_t K = int64_t(kh) * kw * C;
-    const int R = a_.array.rows, Cols = a_.array.cols;
-    const bool ws = a_.array.dataflow == Dataflow::kWeightStationary;
+    const int N = cs ? l.pack_n() : 1;  // channels per weight unit
+    const int units = int(CeilDiv(M, N));
+    const int R = cs ? a_.cs.lanes : a_.array.rows;
+    const int Cols = cs ? a_.cs.engines : a_.array.cols;
+    const bool ws = cs || a_.array.dataflow == Dataflow::kWeightStationary;
     const int out_elem = ElemBytes(last.out_type);
-    // ws: reduction entries per PE and rows used, so that the K reduction needs fewest passes.
-    const int kp =
-        int(std::min<int64_t>(a_.pe.weight_rf_entries / a_.pe.weight_buffers, CeilDiv(K, R)));
+    const int w_arrays = cs ? 2 : 1;  // CS: values and kernel IDs
+    if (cs) {
+      op->pack_n = N;
+      op->groups = units;
+      op->slots = int64_t(units) * K;
+      op->nonzeros = int64_t(M) * l.nnz();
+      if (N > a_.cs.max_n)
+        throw InputError(a_.source, "cs.max_n",
+                         "layer '" + l.name + "' packs " + std::to_string(N) +
+                             " kernels per group, the engine has " +
+                             std::to_string(a_.cs.max_n) + " accumulators",
+                         ">= " + std::to_string(N) + " for " + w_.name);
+    }
+    // Channels of units [u0, u0 + n).
+    auto channels = [&](int64_t u0, int64_t n) { return std::min<int64_t>(M, (u0 + n) * N) - u0 * N; };
+    // ws: reduction entries per row and rows used, so that the K reduction needs fewest passes.
+    const int rf = cs ? a_.cs.weight_rf_entries / a_.cs.weight_buffers
+                      : a_.pe.weight_rf_entries / a_.pe.weight_buffers;
+    const int kp = int(std::min<int64_t>(rf, CeilDiv(K, R)));
     const int rows_used = int(std::min<int64_t>(R, CeilDiv(K, kp)));
     const int64_t k_passes = CeilDiv(K, int64_t(rows_used) * kp);
 
@@ -223,11 +326,14 @@ class Compiler {
       const int64_t rows_in = std::min<int64_t>(H, int64_t(rows_out - 1) * stride + kh);
       const int64_t P = int64_t(rows_out) * Wo;
       t.in_bytes = AlignUp(uint64_t(rows_in) * W * C);
-      t.w_bytes = AlignUp(uint64_t(n_tile) * K);
-      t.psum_bytes = (ws && k_passes > 1) ? AlignUp(uint64_t(P) * std::min(Cols, n_tile) * 4) : 0;
-      t.out_bytes = AlignUp(uint64_t(P) * n_tile * out_elem);
-      const int64_t row_tiles = CeilDiv(Ho, rows_out), n_tiles = CeilDiv(N, n_tile);
-      t.traffic = uint64_t(n_tiles) * row_tiles * t.in_bytes + uint64_t(row_tiles) * N * K;
+      t.w_bytes = AlignUp(uint64_t(n_tile) * K) * w_arrays;
+      t.psum_bytes = (ws && k_passes > 1)
+                         ? AlignUp(uint64_t(P) * channels(0, std::min(Cols, n_tile)) * 4)
+                         : 0;
+      t.out_bytes = AlignUp(uint64_t(P) * channels(0, n_tile) * out_elem);
+      const int64_t row_tiles = CeilDiv(Ho, rows_out), n_tiles = CeilDiv(units, n_tile);
+      t.traffic = uint64_t(n_tiles) * row_tiles * t.in_bytes +
+                  uint64_t(row_tiles) * units * K * w_arrays;
       return t;
     };
     auto fits = [&](const ConvTiling& t) {
@@ -235,9 +341,9 @@ class Compiler {
     };
     bool found = false;
     ConvTiling best;
-    const int n_min = std::min(N, Cols);
-    for (int n_tile = N; n_tile >= n_min;
-         n_tile = (n_tile == N && N % Cols) ? N / Cols * Cols : n_tile - Cols) {
+    const int n_min = std::min(units, Cols);
+    for (int n_tile = units; n_tile >= n_min;
+         n_tile = (n_tile == units && units % Cols) ? units / Cols * Cols : n_tile - Cols) {
       if (n_tile <= 0) break;
       int lo = 0;
       for (int r = 1; r <= Ho; r *= 2)
@@ -258,14 +364,17 @@ class Compiler {
     }
 
     program_->weight_n_tile[size_t(g.first)] = best.n_tile;
+    const uint32_t w_region = uint32_t(best.w_bytes / w_arrays);
     int tile_index = 0;
     for (int oy0 = 0; oy0 < Ho; oy0 += best.rows_out) {
       const int rows_out = std::min(best.rows_out, Ho - oy0);
       const int64_t P = int64_t(rows_out) * Wo;
       const int iy0 = std::max(0, oy0 * stride - pad);
       const int iy1 = std::min(H, (oy0 + rows_out - 1) * stride - pad + kh);
-      for (int n0 = 0; n0 < N; n0 += best.n_tile, ++tile_index) {
-        const int n_tile = std::min(best.n_tile, N - n0);
+      for (int u0 = 0; u0 < units; u0 += best.n_tile, ++tile_index) {
+        const int n_tile = std::min(best.n_tile, units - u0);
+        const int ch0 = u0 * N;
+        const int chs = int(channels(u0, n_tile));
         Tile t;
         t.half = tile_index % 2;
         const uint32_t base = uint32_t(t.half * half_);
@@ -285,6 +394,8 @@ class Compiler {
         geom.in_base = base;
         geom.w_base = base + uint32_t(best.in_bytes);
         geom.n_tile = n_tile;
+        ConvGeom id_geom = geom;
+        id_geom.w_base = geom.w_base + w_region;
         const uint32_t psum_base = geom.w_base + uint32_t(best.w_bytes);
         const uint32_t out_base = psum_base + uint32_t(best.psum_bytes);
 
@@ -293,56 +404,73 @@ class Compiler {
         in.glb_addr = geom.in_base;
         in.row_bytes = uint32_t(int64_t(iy1 - iy0) * W * C);
         in.dram_stride = in.row_bytes;
+        in.data_type = DataType::kInput;
+        // Weights are stored in blocks of best.n_tile units, [k][u_local]: block u0 starts at
+        // u0 * K and holds n_tile * K bytes.
         DmaCmd wt;
-        wt.dram_addr = op->w_addr + uint64_t(n0) * K;
+        wt.data_type = DataType::kWeight;
+        wt.dram_addr = op->w_addr + uint64_t(u0) * K;
         wt.glb_addr = geom.w_base;
         wt.row_bytes = uint32_t(int64_t(n_tile) * K);
         wt.dram_stride = wt.row_bytes;
         t.loads = {in, wt};
+        if (cs) {
+          DmaCmd id = wt;
+          id.data_type = DataType::kKernelId;
+          id.dram_addr = op->id_addr + uint64_t(u0) * K;
+          id.glb_addr = id_geom.w_base;
+          t.loads.push_back(id);
+        }
         DmaCmd st;
         st.store = true;
+        st.data_type = DataType::kOutput;
         st.glb_addr = out_base;
-        st.dram_addr = op->out_addr + (uint64_t(oy0) * Wo * N + n0) * out_elem;
-        if (n_tile == N) {
-          st.row_bytes = uint32_t(P * N * out_elem);
+        st.dram_addr = op->out_addr + (uint64_t(oy0) * Wo * M + ch0) * out_elem;
+        if (chs == M) {
+          st.row_bytes = uint32_t(P * M * out_elem);
           st.dram_stride = st.row_bytes;
         } else {
           st.rows = uint32_t(P);
-          st.row_bytes = uint32_t(n_tile * out_elem);
-          st.dram_stride = uint64_t(N) * out_elem;
+          st.row_bytes = uint32_t(chs * out_elem);
+          st.dram_stride = uint64_t(M) * out_elem;
         }
         t.stores = {st};
 
         CollectCmd cc;
         cc.psum_base = psum_base;
         cc.out_base = out_base;
-        cc.out_pixel_bytes = n_tile * out_elem;
+        cc.out_pixel_bytes = chs * out_elem;
         cc.requant = g.requant;
         cc.shift = g.shift;
         cc.relu = g.relu;
         cc.out_elem_bytes = out_elem;
-        for (int ns = 0; ns < n_tile; ns += Cols) {
-          const int cols_used = std::min(Cols, n_tile - ns);
-          if (ws) {
-            for (int64_t j = 0; j < k_passes; ++j) {
-              Pass ps;
-              const int64_t k0 = j * rows_used * kp;
-              // The last pass of a ragged reduction uses only the rows it has weights for.
-              const int rows = int(std::min<int64_t>(rows_used, CeilDiv(K - k0, kp)));
-              ps.input =
-                  StreamCmd{StreamKind::kWsInput, geom, rows, uint64_t(P * kp), k0, kp, 0, ns, P};
-              ps.weight = StreamCmd{
-                  StreamKind::kWsWeight, geom, cols_used, uint64_t(rows) * kp, k0, kp, 0, ns, P};
-              ps.array = ArrayCmd{Dataflow::kWeightStationary, rows, cols_used, k0, K, kp, P};
-              ps.collect = cc;
-              ps.collect.first = j == 0;
-              ps.collect.last = j == k_passes - 1;
-              ps.collect.p0 = 0;
-              ps.collect.pixels = P;
-              ps.collect.cols = cols_used;
-              ps.collect.n_local0 = ns;
-              t.passes.push_back(ps);
+        for (int us = 0; us < n_tile && ws; us += Cols) {
+          const int cols_used = std::min(Cols, n_tile - us);
+          const int out_cols = int(channels(u0 + us, cols_used));
+          for (int64_t j = 0; j < k_passes; ++j) {
+            Pass ps;
+            ps.engine = cs ? PassEngine::kCs : PassEngine::kArray;
+            const int64_t k0 = j * rows_used * kp;
+            // The last pass of a ragged reduction uses only the rows it has weights for.
+            const int rows = int(std::min<int64_t>(rows_used, CeilDiv(K - k0, kp)));
+            ps.input =
+                StreamCmd{StreamKind::kWsInput, geom, rows, uint64_t(P * kp), k0, kp, 0, us, P};
+            ps.weight = StreamCmd{
+                StreamKind::kWsWeight, geom, cols_used, uint64_t(rows) * kp, k0, kp, 0, us, P};
+            if (cs) {
+              ps.id = ps.weight;
+              ps.id.geom = id_geom;
             }
+            ps.array = ArrayCmd{Dataflow::kWeightStationary, rows, cols_used, k0, K, kp, P,
+                                N, out_cols};
+            ps.collect = cc;
+            ps.collect.first = j == 0;
+            ps.collect.last = j == k_passes - 1;
+            ps.collect.p0 = 0;
+            ps.collect.pixels = P;
+            ps.collect.cols = out_cols;
+            ps.collect.n_local0 = us * N;
+            t.passes.push_back(ps);
           }
         }
         if (!ws) {
@@ -354,7 +482,8 @@ class Compiler {
               ps.input = StreamCmd{StreamKind::kOsInput, geom, rows, uint64_t(K), 0, 0, p0, ns, P};
               ps.weight =
                   StreamCmd{StreamKind::kOsWeight, geom, cols_used, uint64_t(K), 0, 0, p0, ns, P};
-              ps.array = ArrayCmd{Dataflow::kOutputStationary, rows, cols_used, 0, K, 0, rows};
+              ps.array = ArrayCmd{Dataflow::kOutputStationary, rows, cols_used, 0, K, 0, rows,
+                                  1, cols_used};
               ps.collect = cc;
               ps.collect.p0 = p0;
               ps.collect.pixels = rows;
@@ -366,6 +495,142 @@ class Compiler {
         }
         op->tiles.push_back(std::move(t));
       }
+    }
+  }
+
+  // A whole map in one tile: load it, run the k-WTA unit, store the dense map or the list.
+  void CompileKwta(const Group& g, Op* op) {
+    const Layer& l = *g.main;
+    const int64_t n = l.in.size(), k = l.kwta_k();
+    const uint64_t out_bytes = op->out_is_list ? uint64_t(k) * kActEntryBytes : uint64_t(n);
+    const uint64_t need = AlignUp(uint64_t(n)) + AlignUp(out_bytes);
+    if (need > half_) TooSmall(l, need);
+    Tile t;
+    KwtaCmd c;
+    c.in_base = 0;
+    c.n = n;
+    c.k = k;
+    c.write_dense = !op->out_is_list;
+    c.write_list = op->out_is_list;
+    c.dense_base = c.list_base = uint32_t(AlignUp(uint64_t(n)));
+    t.kwta = {c};
+    DmaCmd in;
+    in.data_type = DataType::kInput;
+    in.dram_addr = op->in_addr;
+    in.row_bytes = uint32_t(n);
+    in.dram_stride = in.row_bytes;
+    DmaCmd st;
+    st.store = true;
+    st.data_type = op->out_is_list ? DataType::kActList : DataType::kOutput;
+    st.dram_addr = op->out_addr;
+    st.glb_addr = c.dense_base;
+    st.row_bytes = uint32_t(out_bytes);
+    st.dram_stride = st.row_bytes;
+    t.loads = {in};
+    t.stores = {st};
+    op->tiles.push_back(std::move(t));
+  }
+
+  // Sparse weights x sparse activations: the producer k-WTA's active list against packed weight
+  // rows, tiled over groups so that a tile's accumulators (pixels x channels) and its list,
+  // rows, IDs and outputs fit.
+  void CompileSs(const Group& g, const Group& producer, Op* op) {
+    const Layer& l = *g.main;
+    const Layer& last = w_.layers[g.last];
+    const bool linear = l.kind == LayerKind::kLinear;
+    const int C = l.in.c, H = l.in.h, W = l.in.w, M = l.out_channels;
+    const int kh = linear ? H : l.kernel_h, kw = linear ? W : l.kernel_w;
+    const int Ho = l.out.h, Wo = l.out.w;
+    const int64_t K = int64_t(kh) * kw * C, P = int64_t(Ho) * Wo;
+    const int N = l.pack_n(), units = int(CeilDiv(M, N));
+    const int out_elem = ElemBytes(last.out_type);
+    const int64_t actives = w_.layers[producer.last].kwta_k();
+    op->pack_n = N;
+    op->groups = units;
+    op->slots = int64_t(units) * K;
+    op->nonzeros = int64_t(M) * l.nnz();
+    if (N > a_.cs.max_n)
+      throw InputError(a_.source, "cs.max_n",
+                       "layer '" + l.name + "' packs " + std::to_string(N) +
+                           " kernels per group, the engine has " + std::to_string(a_.cs.max_n),
+                       ">= " + std::to_string(N) + " for " + w_.name);
+    if (P * N > a_.cs.accumulators)
+      throw InputError(a_.source, "cs.accumulators",
+                       "layer '" + l.name + "' needs " + std::to_string(P * N) +
+                           " accumulators for one group of its " + std::to_string(P) +
+                           " output pixels",
+                       ">= " + std::to_string(P * N) + " for " + w_.name);
+    const uint64_t list_bytes = AlignUp(uint64_t(actives) * kActEntryBytes);
+    auto need = [&](int ut) {
+      return list_bytes + 2 * AlignUp(uint64_t(ut) * K) +
+             AlignUp(uint64_t(P) * std::min<int64_t>(M, int64_t(ut) * N) * out_elem);
+    };
+    // Fewest tiles (each re-reads the list), then equal sizes.
+    int ut = units;
+    while (ut > 1 && (need(ut) > half_ || P * std::min<int64_t>(M, int64_t(ut) * N) >
+                                              a_.cs.accumulators))
+      --ut;
+    if (need(ut) > half_) TooSmall(l, need(ut));
+    const int tiles = int(CeilDiv(units, ut));
+    ut = int(CeilDiv(units, tiles));
+    program_->weight_n_tile[size_t(g.first)] = ut;
+    for (int u0 = 0, ti = 0; u0 < units; u0 += ut, ++ti) {
+      const int n_tile = std::min(ut, units - u0);
+      const int ch0 = u0 * N;
+      const int chs = int(std::min<int64_t>(M, int64_t(u0 + n_tile) * N) - ch0);
+      Tile t;
+      t.half = ti % 2;
+      const uint32_t base = uint32_t(t.half * half_);
+      SsCmd c;
+      c.list_base = base;
+      c.actives = actives;
+      c.c = C;
+      c.h = H;
+      c.w = W;
+      c.kh = kh;
+      c.kw = kw;
+      c.stride = linear ? 1 : l.stride;
+      c.pad = linear ? 0 : l.pad;
+      c.ho = Ho;
+      c.wo = Wo;
+      c.w_base = base + uint32_t(list_bytes);
+      c.id_base = c.w_base + uint32_t(AlignUp(uint64_t(ut) * K));
+      c.groups = n_tile;
+      c.n = N;
+      c.channels = chs;
+      c.out_base = c.id_base + uint32_t(AlignUp(uint64_t(ut) * K));
+      c.requant = g.requant;
+      c.shift = g.shift;
+      c.relu = g.relu;
+      c.out_elem_bytes = out_elem;
+      t.ss = {c};
+      DmaCmd list;
+      list.data_type = DataType::kActList;
+      list.dram_addr = op->in_addr;
+      list.glb_addr = c.list_base;
+      list.row_bytes = uint32_t(actives * kActEntryBytes);
+      list.dram_stride = list.row_bytes;
+      DmaCmd wt;
+      wt.data_type = DataType::kWeight;
+      wt.dram_addr = op->w_addr + uint64_t(u0) * K;
+      wt.glb_addr = c.w_base;
+      wt.row_bytes = uint32_t(int64_t(n_tile) * K);
+      wt.dram_stride = wt.row_bytes;
+      DmaCmd id = wt;
+      id.data_type = DataType::kKernelId;
+      id.dram_addr = op->id_addr + uint64_t(u0) * K;
+      id.glb_addr = c.id_base;
+      t.loads = {list, wt, id};
+      DmaCmd st;
+      st.store = true;
+      st.data_type = DataType::kOutput;
+      st.glb_addr = c.out_base;
+      st.dram_addr = op->out_addr + uint64_t(ch0) * out_elem;
+      st.rows = uint32_t(P);
+      st.row_bytes = uint32_t(chs * out_elem);
+      st.dram_stride = uint64_t(M) * out_elem;
+      t.stores = {st};
+      op->tiles.push_back(std::move(t));
     }
   }
 
@@ -414,8 +679,10 @@ class Compiler {
       in.glb_addr = v.in_base;
       in.row_bytes = uint32_t(int64_t(iy1 - iy0) * W * C * in_elem);
       in.dram_stride = in.row_bytes;
+      in.data_type = DataType::kInput;
       DmaCmd st;
       st.store = true;
+      st.data_type = DataType::kOutput;
       st.dram_addr = op->out_addr + uint64_t(oy0) * Wo * C * out_elem;
       st.glb_addr = v.out_base;
       st.row_bytes = uint32_t(v.out_pixels * C * out_elem);
@@ -428,21 +695,28 @@ class Compiler {
 
   const ArchSpec& a_;
   const Workload& w_;
+  Mode mode_;
   uint64_t half_;
   Program* program_ = nullptr;
 };
 
 }  // namespace
 
-Program Compile(const ArchSpec& arch, const Workload& workload) {
-  return Compiler(arch, workload).Run();
+Program Compile(const ArchSpec& arch, const Workload& workload, Mode mode) {
+  return Compiler(arch, workload, mode).Run();
 }
 
 void DumpProgram(const Program& p, std::ostream& os) {
-  os << "program: " << p.ops.size() << " ops, DRAM footprint " << p.dram_bytes << " bytes\n";
+  os << "program (" << ModeName(p.mode) << "): " << p.ops.size() << " ops, DRAM footprint "
+     << p.dram_bytes << " bytes\n";
   for (const Op& op : p.ops) {
-    os << "op " << op.name << " (" << op.kind << "): " << op.tiles.size() << " tiles, " << op.macs
-       << " MACs, in@" << op.in_addr << " w@" << op.w_addr << " out@" << op.out_addr << "\n";
+    os << "op " << op.name << " (" << op.kind << ") on " << OpEngineName(op.engine) << ": "
+       << op.tiles.size() << " tiles, " << op.macs << " dense MACs, in@" << op.in_addr
+       << (op.in_is_list ? " (list)" : "") << " w@" << op.w_addr;
+    if (op.groups > 0)
+      os << " ids@" << op.id_addr << " N=" << op.pack_n << " groups=" << op.groups
+         << " packing " << op.nonzeros << "/" << op.slots;
+    os << " out@" << op.out_addr << (op.out_is_list ? " (list)" : "") << "\n";
     for (size_t i = 0; i < op.tiles.size(); ++i) {
       const Tile& t = op.tiles[i];
       os << "  tile " << i << " half " << t.half << ":";
@@ -458,6 +732,11 @@ void DumpProgram(const Program& p, std::ostream& os) {
       }
       for (const VectorCmd& v : t.vectors)
         os << " vector " << v.out_pixels << " px win " << v.win << ";";
+      for (const KwtaCmd& k : t.kwta)
+        os << " kwta " << k.k << " of " << k.n << (k.write_list ? " -> list" : " -> dense") << ";";
+      for (const SsCmd& c : t.ss)
+        os << " ss " << c.actives << " actives x " << c.groups << " groups (N=" << c.n << ", "
+           << c.channels << " channels);";
       for (const DmaCmd& d : t.stores)
         os << " store " << d.rows << "x" << d.row_bytes << "B glb@" << d.glb_addr << "->dram@"
            << d.dram_addr << " stride " << d.dram_stride << ";";

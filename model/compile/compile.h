@@ -16,7 +16,11 @@
 
 namespace cssim {
 
-Program Compile(const ArchSpec& arch, const Workload& workload);
+// Sparse modes: conv/linear layers run on the CS engine (packed kernels x dense activations);
+// in sparse-sparse mode a conv/linear whose input is a k-WTA output runs on the sparse-sparse
+// unit instead, reading the k-WTA's active list (scatter form). A dense layer in a sparse mode
+// packs with N = 1. k-WTA layers run on the k-WTA unit, whole map in one tile.
+Program Compile(const ArchSpec& arch, const Workload& workload, Mode mode = Mode::kDense);
 
 // Layout conversions between the reference's CHW / [n][c][ky][kx] and the compiled layouts.
 std::vector<int8_t> ToHwc(const std::vector<int8_t>& chw, const Shape& s);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/base/arch_spec.h"
+#include "model/base/stats.h"
 #include "model/base/workload.h"
 
 namespace cssim {
@@ -17,6 +18,7 @@ namespace cssim {
 // the GLB from glb_addr.
 struct DmaCmd {
   bool store = false;  // false: DRAM -> GLB; true: GLB -> DRAM
+  DataType data_type = DataType::kInput;  // what the bytes are, for per-type traffic and energy
   uint64_t dram_addr = 0;
   uint64_t dram_stride = 0;
   uint32_t glb_addr = 0;
@@ -61,12 +63,21 @@ struct StreamCmd {
   int64_t Addr(int lane, uint64_t beat) const;
 };
 
+// A pass of the PE array, or of the CS engine (sparse weights x dense activations). For the CS
+// engine rows are its lanes and columns its group engines: engine e holds the combined kernel of
+// group (first group of the pass + e), and each of its `n` accumulators sums the products whose
+// kernel ID is that accumulator's index.
 struct ArrayCmd {
   Dataflow dataflow = Dataflow::kWeightStationary;
   int rows_used = 0, cols_used = 0;
   int64_t k0 = 0, k = 0;  // reduction range start and total length
   int kp = 0;             // ws: entries per PE
   int64_t pixels = 0;     // ws: pixels streamed through the loaded weights; os: rows_used
+  // CS engine only: kernels per group (accumulators used per engine), and the sums per pixel
+  // that leave it: sum e*n + j is kernel j of engine e; a partial last group leaves fewer than
+  // cols_used * n (out_cols counts the output channels that exist).
+  int n = 1;
+  int out_cols = 0;
 };
 
 // What the output path does with the sums of one pass.
@@ -101,36 +112,107 @@ struct VectorCmd {
   bool relu = false;
 };
 
+// Where a pass runs: the dense PE array, or the CS engine (which also streams kernel IDs).
+enum class PassEngine { kArray, kCs };
+
 struct Pass {
+  PassEngine engine = PassEngine::kArray;
   StreamCmd input, weight;  // weight.beats == 0: no weight stream
+  StreamCmd id;             // CS: the kernel IDs, same pattern as `weight` over the ID array
   ArrayCmd array;
   CollectCmd collect;
 };
 
+// Active-input list records (written by the k-WTA unit, read by the sparse-sparse unit): 4 bytes
+// each, little endian: uint16 index (the HWC flat index (y * w + x) * c + ch of the map), int8
+// value, one zero byte. Lists are sorted by index.
+constexpr int kActEntryBytes = 4;
+
+// k-WTA over a whole int8 map (HWC) held in the GLB: keeps the k largest values (ties: lowest
+// index) and writes them as a dense map (others zero) and/or as an active list.
+struct KwtaCmd {
+  uint32_t in_base = 0;
+  int64_t n = 0;  // values
+  int64_t k = 0;  // winners, 1..n
+  bool write_dense = true;
+  uint32_t dense_base = 0;
+  bool write_list = false;
+  uint32_t list_base = 0;
+};
+
+// Sparse weights x sparse activations over one GLB tile (scatter form). For every active input
+// (c, y, x) of the list, for every kernel offset (ky, kx) that maps it to an output pixel
+// (oy, ox) = ((y + pad - ky) / stride, (x + pad - kx) / stride) (exact division, in range), the
+// unit reads packed weight row k = (ky * kw + kx) * c_in + c (`groups` values at
+// w_base + k * groups and their kernel IDs at id_base + k * groups) and does one MAC per group g
+// into accumulator [pixel][g * n + id]. A linear layer is the case kernel = whole map, 1x1 out.
+// After the last active input the accumulators (pixels x channels) leave through the output
+// stage to out_base, [pixel][channel] elements.
+struct SsCmd {
+  uint32_t list_base = 0;
+  int64_t actives = 0;
+  int c = 0, h = 0, w = 0;  // input map
+  int kh = 1, kw = 1, stride = 1, pad = 0;
+  int ho = 1, wo = 1;  // output map
+  uint32_t w_base = 0, id_base = 0;
+  int groups = 0;    // groups in the tile: the packed row length
+  int n = 1;         // kernels per group
+  int channels = 0;  // output channels of the tile (group g local covers g*n .. g*n+n-1)
+  uint32_t out_base = 0;
+  bool requant = false;
+  int shift = 0;
+  bool relu = false;
+  int out_elem_bytes = 1;
+};
+
+// A GLB tile: loads, then one kind of work (array/CS passes, vector, k-WTA or sparse-sparse
+// commands), then stores.
 struct Tile {
   int half = 0;  // GLB double-buffer half
   std::vector<DmaCmd> loads;
   std::vector<Pass> passes;
   std::vector<VectorCmd> vectors;
+  std::vector<KwtaCmd> kwta;
+  std::vector<SsCmd> ss;
   std::vector<DmaCmd> stores;
 };
+
+// How conv/linear layers run: dense on the PE array; on the CS engine with dense activations;
+// or, where the input is a k-WTA output, sparse weights x sparse activations.
+enum class Mode { kDense, kSparseDense, kSparseSparse };
+const char* ModeName(Mode m);  // "dense" | "sparse-dense" | "sparse-sparse"
+
+// The unit an op's work runs on.
+enum class OpEngine { kArray, kCs, kSparseSparse, kVector, kKwta };
+const char* OpEngineName(OpEngine e);  // "array" | "cs" | "ss" | "vector" | "kwta"
 
 struct Op {
   std::string name;  // layer names joined by '+'
   std::string kind;  // "conv+requant+relu", "maxpool", ...
+  OpEngine engine = OpEngine::kArray;
   int first_layer = 0, last_layer = 0;
-  int64_t macs = 0;
-  uint64_t in_addr = 0, w_addr = 0, out_addr = 0;  // DRAM tensors
+  int64_t macs = 0;  // dense-equivalent MACs of the layer (the work a dense engine does)
+  uint64_t in_addr = 0, w_addr = 0, id_addr = 0, out_addr = 0;  // DRAM tensors
+  bool in_is_list = false;   // the input is an active list (sparse-sparse)
+  bool out_is_list = false;  // the output is an active list (k-WTA feeding sparse-sparse)
+  // CS packing (engine kCs or kSparseSparse): kernels per group, groups, and the slots
+  // (groups * fan-in) that hold the layer's non-zeros; efficiency = nonzeros / slots.
+  int pack_n = 1;
+  int groups = 0;
+  int64_t slots = 0, nonzeros = 0;
   std::vector<Tile> tiles;
 };
 
 struct Program {
+  Mode mode = Mode::kDense;
   std::vector<Op> ops;
   uint64_t dram_bytes = 0;  // DRAM footprint
   // DRAM address of each layer-group's output and of the network input / weights.
   uint64_t input_addr = 0;
   std::vector<uint64_t> weight_addr;  // per workload layer (0 when none)
-  std::vector<int> weight_n_tile;     // per workload layer: channels per weight block
+  std::vector<int> weight_n_tile;     // per workload layer: channels (CS: groups) per weight block
+  std::vector<uint64_t> id_addr;      // per workload layer: CS kernel-ID array (0 when none)
+  std::vector<bool> packed;           // per workload layer: weights in the CS packed layout
   uint64_t output_addr = 0;
   Shape output_shape;
   ElemType output_type = ElemType::kInt8;

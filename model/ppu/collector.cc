@@ -8,17 +8,17 @@
 
 namespace cssim {
 
-Collector::Collector(const PpuSpec& ppu, int output_bus_bytes, Link<SumBeat>& in, Glb::Port& glb,
-                     int word_bytes, StatGroup& parent)
+Collector::Collector(const std::string& prefix, const PpuSpec& ppu, int output_bus_bytes,
+                     Link<SumBeat>& in, Glb::Port& glb, int word_bytes, StatGroup& parent)
     : lanes_(ppu.lanes),
       bus_bytes_(output_bus_bytes),
       in_(in),
       glb_(glb),
       word_(uint32_t(word_bytes)),
-      cmd_("collector.cmd", 8),
-      done_("collector.done", 8),
-      stats_(&parent, "ppu", EnergyRef{"ppu", 0, 32}),
-      bus_stats_(&parent, "output_bus", EnergyRef{"noc", 0, 8}),
+      cmd_(prefix + "collector.cmd", 8),
+      done_(prefix + "collector.done", 8),
+      stats_(&parent, prefix + "ppu", EnergyRef{"ppu", 0, 32}),
+      bus_stats_(&parent, prefix + "output_bus", EnergyRef{"noc", 0, 8}),
       ops_(stats_, "ops", "elements", "elements requantised / ReLU'd on the way out", "op",
            DataType::kOutput),
       transfers_(bus_stats_, "transfers", "bytes", "psum bytes moved array -> collector",

@@ -25,8 +25,10 @@ namespace cssim {
 
 class Collector : public Unit {
  public:
-  Collector(const PpuSpec& ppu, int output_bus_bytes, Link<SumBeat>& in, Glb::Port& glb,
-            int word_bytes, StatGroup& parent);
+  // `prefix` names one of several output paths ("" for the PE array's, "cs_" for the CS
+  // engine's): links "<prefix>collector.*", stat groups "<prefix>ppu", "<prefix>output_bus".
+  Collector(const std::string& prefix, const PpuSpec& ppu, int output_bus_bytes,
+            Link<SumBeat>& in, Glb::Port& glb, int word_bytes, StatGroup& parent);
 
   Link<CollectCmd>& cmd() { return cmd_; }
   Link<uint32_t>& done() { return done_; }

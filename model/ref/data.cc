@@ -1,6 +1,8 @@
 #include "model/ref/data.h"
 
+#include <algorithm>
 #include <limits>
+#include <numeric>
 #include <string>
 
 #include "model/base/error.h"
@@ -42,6 +44,35 @@ std::vector<int8_t> Draw(uint64_t seed, int64_t count, int lo, int hi) {
   return v;
 }
 
+// Uniform over the non-zero integers of [kWeightMin, kWeightMax]: one draw over a range one
+// shorter, shifted past 0, so that every value costs exactly one accepted draw.
+static_assert(kWeightMin < 0 && kWeightMax > 0, "the non-zero weight range must straddle 0");
+int8_t DrawNonZeroWeight(std::mt19937_64& rng) {
+  const int64_t v = UniformInt(rng, kWeightMin, kWeightMax - 1);
+  return int8_t(v >= 0 ? v + 1 : v);
+}
+
+// Complementary masks of a sparse layer (see GenerateWeights in data.h): 1 where the weight is
+// non-zero, layout [n][fan-in].
+std::vector<uint8_t> ComplementaryMasks(const Layer& l, uint64_t seed) {
+  const int64_t m = l.out_channels, fan_in = l.fan_in(), nnz = l.nnz();
+  const int n = l.pack_n();
+  std::mt19937_64 rng(seed);
+  std::vector<uint8_t> mask(static_cast<size_t>(l.weight_count()), 0);
+  std::vector<int64_t> perm(static_cast<size_t>(fan_in));
+  for (int64_t first = 0; first < m; first += n) {
+    // Restart from the identity so that each group's permutation depends only on the draws.
+    std::iota(perm.begin(), perm.end(), int64_t(0));
+    for (int64_t t = fan_in - 1; t > 0; --t) std::swap(perm[t], perm[UniformInt(rng, 0, t)]);
+    const int64_t kernels = std::min<int64_t>(n, m - first);
+    for (int64_t j = 0; j < kernels; ++j) {
+      uint8_t* kernel = mask.data() + (first + j) * fan_in;
+      for (int64_t p = j * nnz; p < (j + 1) * nnz; ++p) kernel[perm[p]] = 1;
+    }
+  }
+  return mask;
+}
+
 }  // namespace
 
 std::vector<int8_t> GenerateWeights(const Workload& w, size_t layer_index) {
@@ -50,8 +81,19 @@ std::vector<int8_t> GenerateWeights(const Workload& w, size_t layer_index) {
                    " out of range for workload '" + w.name + "' with " +
                    std::to_string(w.layers.size()) + " layers");
   }
-  const int64_t count = w.layers[layer_index].weight_count();
-  return Draw(DataSeed(w.seed, layer_index + 1), count, kWeightMin, kWeightMax);
+  const Layer& l = w.layers[layer_index];
+  const uint64_t value_seed = DataSeed(w.seed, layer_index + 1);
+  if (!l.sparse_weights() || l.weight_count() == 0) {
+    return Draw(value_seed, l.weight_count(), kWeightMin, kWeightMax);
+  }
+  const std::vector<uint8_t> mask =
+      ComplementaryMasks(l, DataSeed(w.seed, kMaskStream + layer_index));
+  std::mt19937_64 rng(value_seed);
+  std::vector<int8_t> v(mask.size(), 0);
+  for (size_t i = 0; i < mask.size(); ++i) {
+    if (mask[i]) v[i] = DrawNonZeroWeight(rng);
+  }
+  return v;
 }
 
 std::vector<int8_t> GenerateInput(const Workload& w) {

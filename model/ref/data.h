@@ -7,8 +7,10 @@
 //
 // Seeds: every tensor has its own stream, seeded with
 //   DataSeed(s, k) = SplitMix64(SplitMix64(s) + k)      (arithmetic mod 2^64)
-// where s is Workload::seed and k = 0 for the network input, k = i + 1 for the weights of
-// layer i. SplitMix64 is the finaliser of Steele, Lea, Flood, "Fast splittable pseudorandom
+// where s is Workload::seed and k = 0 for the network input, k = i + 1 for the weight values
+// of layer i, and k = kMaskStream + i for the sparsity masks of layer i. kMaskStream = 2^32
+// keeps the mask streams clear of the value streams for any workload of fewer than 2^32 - 1
+// layers. SplitMix64 is the finaliser of Steele, Lea, Flood, "Fast splittable pseudorandom
 // number generators" (OOPSLA 2014). Because it is a bijection, different streams of one seed
 // get different generator seeds, so changing one layer never shifts another layer's data.
 #pragma once
@@ -26,6 +28,8 @@ namespace cssim {
 // sums over thousands of products stay in a realistic range for the requant shifts.
 constexpr int kWeightMin = -15;
 constexpr int kWeightMax = 15;
+// First stream of the per-layer mask streams (see the seed comment above).
+constexpr uint64_t kMaskStream = uint64_t(1) << 32;
 // Network input values cover the full int8 range.
 constexpr int kInputMin = -128;
 constexpr int kInputMax = 127;
@@ -37,9 +41,23 @@ uint64_t DataSeed(uint64_t workload_seed, uint64_t stream);
 // sequence for the same generator state on every platform.
 int64_t UniformInt(std::mt19937_64& rng, int64_t lo, int64_t hi);
 
-// Weights of layer `layer_index` (layer.weight_count() values, uniform in
-// [kWeightMin, kWeightMax]), layout [n][c][ky][kx]; for a linear layer [n][c][y][x] over the
-// whole input map. Empty for a layer without weights. Throws SimError for an index out of range.
+// Weights of layer `layer_index` (layer.weight_count() values), layout [n][c][ky][kx]; for a
+// linear layer [n][c][y][x] over the whole input map. Empty for a layer without weights. Throws
+// SimError for an index out of range.
+//
+// Dense layer (weight_density 1): every value uniform in [kWeightMin, kWeightMax] (so some are
+// zero), drawn in layout order from the value stream.
+//
+// Sparse layer (Layer::sparse_weights()), complementary masks as in BACKGROUND.md section 2:
+// output channels are taken in groups of N = pack_n() (the last group may be partial). For each
+// group, in order, the mask stream draws a random permutation `perm` of the fan-in positions
+// 0..L-1 (L = fan_in(), position = (c * kh + ky) * kw + kx, i.e. layout order within a kernel)
+// by Fisher-Yates from the identity (for t = L-1 down to 1: swap perm[t] and
+// perm[UniformInt(0, t)]); kernel j of the group is non-zero exactly at
+// perm[j * nnz .. (j + 1) * nnz). So every kernel has exactly nnz() non-zeros and the kernels of
+// a group never share a position. The values at those positions are then drawn in layout order
+// from the value stream, uniform over the non-zero integers of [kWeightMin, kWeightMax]; every
+// other weight is 0.
 std::vector<int8_t> GenerateWeights(const Workload& w, size_t layer_index);
 
 // Network input (w.input.size() values, uniform in [kInputMin, kInputMax]), layout [c][y][x].

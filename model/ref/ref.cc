@@ -1,5 +1,6 @@
 #include "model/ref/ref.h"
 
+#include <algorithm>
 #include <limits>
 #include <string>
 
@@ -103,6 +104,33 @@ std::vector<int32_t> MaxPool(const Layer& l, const std::vector<int32_t>& in) {
 
 }  // namespace
 
+std::vector<int64_t> KwtaWinners(const Shape& s, const std::vector<int32_t>& chw, int64_t k) {
+  // Rank in HWC order, the hardware's index space: value descending, then index ascending.
+  const int64_t n = s.size();
+  std::vector<int32_t> hwc(size_t(n), 0);
+  for (int c = 0; c < s.c; ++c)
+    for (int y = 0; y < s.h; ++y)
+      for (int x = 0; x < s.w; ++x)
+        hwc[(size_t(y) * s.w + x) * s.c + c] = chw[(size_t(c) * s.h + y) * s.w + x];
+  std::vector<int64_t> order(size_t(n), 0);
+  for (int64_t i = 0; i < n; ++i) order[size_t(i)] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return hwc[size_t(a)] > hwc[size_t(b)]; });
+  order.resize(size_t(std::clamp<int64_t>(k, 0, n)));
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+std::vector<int32_t> KwtaRef(const Shape& s, const std::vector<int32_t>& chw, int64_t k) {
+  std::vector<int32_t> out(chw.size(), 0);
+  for (int64_t h : KwtaWinners(s, chw, k)) {
+    const int64_t c = h % s.c, x = (h / s.c) % s.w, y = h / (int64_t(s.c) * s.w);
+    const size_t i = (size_t(c) * s.h + y) * s.w + x;
+    out[i] = chw[i];
+  }
+  return out;
+}
+
 std::vector<int32_t> RefLayer(const Layer& l, const std::vector<int32_t>& in,
                               const std::vector<int8_t>& weights) {
   if (int64_t(in.size()) != l.in.size()) {
@@ -148,6 +176,9 @@ std::vector<int32_t> RefLayer(const Layer& l, const std::vector<int32_t>& in,
     case LayerKind::kRequant:
       out = in;
       for (int32_t& v : out) v = Requantize(v, l.shift);
+      break;
+    case LayerKind::kKwta:
+      out = KwtaRef(l.in, in, l.kwta_k());
       break;
   }
   return out;

@@ -23,6 +23,14 @@ inline int32_t Requantize(int32_t x, int shift) {
   return int32_t(std::clamp<int64_t>(v, -128, 127));
 }
 
+// k-winners-take-all over a whole map (CHW in and out): keeps the k largest values and zeroes the
+// rest. Ties are broken by the lowest index in HWC order ((y * w + x) * c + ch), the order in
+// which the hardware holds and scans activations, so that model and reference pick the same
+// winners. Exactly min(k, size) values are kept, whatever their sign.
+std::vector<int32_t> KwtaRef(const Shape& s, const std::vector<int32_t>& chw, int64_t k);
+// The winners KwtaRef keeps, as HWC flat indices in ascending order (the active list's order).
+std::vector<int64_t> KwtaWinners(const Shape& s, const std::vector<int32_t>& chw, int64_t k);
+
 // Output of one layer. `in` has l.in.size() values, `weights` has l.weight_count() values in
 // the layout of GenerateWeights (empty for layers without weights). conv and linear sum in
 // int32 and need int8-range inputs. Throws SimError if a size, l.out or a value range is

@@ -87,8 +87,10 @@ std::string StatsJson(const RunResult& r) {
   j["clock_mhz"] = r.arch.clock_mhz;
   j["inferences_per_s"] = r.inferences_per_s;
   j["macs"] = r.macs;
+  j["dense_macs"] = r.dense_macs;
   j["pe_count"] = r.pe_count;
   j["mac_utilization"] = r.mac_utilization;
+  j["packing_efficiency"] = r.packing_efficiency;
   j["mode"] = r.mode;
   j["arch"] = r.arch.name;
   j["workload"] = r.workload.name;
@@ -112,8 +114,12 @@ std::string StatsJson(const RunResult& r) {
     Json row;
     row["name"] = l.name;
     row["kind"] = l.kind;
+    row["engine"] = l.engine;
     row["cycles"] = l.cycles;
+    row["dense_macs"] = l.dense_macs;
     row["macs"] = l.macs;
+    row["pack_n"] = l.pack_n;
+    row["packing_efficiency"] = l.packing_efficiency;
     row["mac_utilization"] = l.mac_utilization;
     row["dram_bytes"] = l.dram_bytes;
     row["energy_pj"] = l.energy.total_pj;
@@ -140,12 +146,14 @@ std::string LayersCsv(const RunResult& r) {
     for (const auto& kv : l.energy.by_component) components.insert(kv.first);
 
   std::ostringstream os;
-  os << "name,kind,cycles,macs,mac_utilization,dram_bytes,energy_pj";
+  os << "name,kind,engine,cycles,dense_macs,macs,mac_utilization,pack_n,packing_efficiency,"
+        "dram_bytes,energy_pj";
   for (const std::string& c : components) os << "," << CsvField("energy_" + c + "_pj");
   os << "\n";
   for (const LayerResult& l : r.layers) {
-    os << CsvField(l.name) << "," << CsvField(l.kind) << "," << l.cycles << "," << l.macs << ","
-       << Num(l.mac_utilization) << "," << l.dram_bytes << "," << Num(l.energy.total_pj);
+    os << CsvField(l.name) << "," << CsvField(l.kind) << "," << l.engine << "," << l.cycles << ","
+       << l.dense_macs << "," << l.macs << "," << Num(l.mac_utilization) << "," << l.pack_n << ","
+       << Num(l.packing_efficiency) << "," << l.dram_bytes << "," << Num(l.energy.total_pj);
     for (const std::string& c : components) {
       const auto it = l.energy.by_component.find(c);
       os << "," << Num(it == l.energy.by_component.end() ? 0.0 : it->second);
@@ -328,9 +336,11 @@ void PrintSummary(std::ostream& os, const RunResult& r) {
   row("time per inference",
       Fixed(us_per_inference, 3) + " us at " + Num(r.arch.clock_mhz) + " MHz");
   row("inferences/s", Fixed(r.inferences_per_s, 1));
-  row("MACs", Grouped(uint64_t(r.macs)));
-  row("PEs", Grouped(uint64_t(r.pe_count)));
+  row("MACs (dense work)", Grouped(uint64_t(r.dense_macs)));
+  row("MACs (performed)", Grouped(uint64_t(r.macs)));
+  row(r.mode == "dense" ? "PEs" : "CS multipliers", Grouped(uint64_t(r.pe_count)));
   row("MAC utilisation", Fixed(100 * r.mac_utilization, 2) + " %");
+  if (r.packing_efficiency > 0) row("packing efficiency", Fixed(100 * r.packing_efficiency, 1) + " %");
   row("energy per inference", Fixed(total * u.scale, 3) + " " + u.label);
   row("energy per MAC", Fixed(PerMac(total, r.macs), 4) + " " + u.per_mac_label);
   row("output check", r.output_check);
@@ -349,16 +359,92 @@ void PrintSummary(std::ostream& os, const RunResult& r) {
     kind_w = std::max(kind_w, l.kind.size());
   }
   os << "\n  " << std::left << std::setw(int(name_w)) << "layer"
-     << "  " << std::setw(int(kind_w)) << "kind" << std::right << std::setw(14) << "cycles"
-     << std::setw(16) << "MACs" << std::setw(9) << "util %" << std::setw(14)
-     << ("energy " + u.label) << "\n";
+     << "  " << std::setw(int(kind_w)) << "kind" << "  " << std::setw(7) << "engine" << std::right
+     << std::setw(12) << "cycles" << std::setw(13) << "MACs" << std::setw(8) << "util %"
+     << std::setw(4) << "N" << std::setw(8) << "pack %" << std::setw(14) << ("energy " + u.label)
+     << "\n";
   for (const LayerResult& l : r.layers) {
     os << "  " << std::left << std::setw(int(name_w)) << l.name << "  " << std::setw(int(kind_w))
-       << l.kind << std::right << std::setw(14) << Grouped(l.cycles) << std::setw(16)
-       << Grouped(uint64_t(l.macs)) << std::setw(9) << Fixed(100 * l.mac_utilization, 1)
-       << std::setw(14) << Fixed(l.energy.total_pj * u.scale, 3) << "\n";
+       << l.kind << "  " << std::setw(7) << l.engine << std::right << std::setw(12)
+       << Grouped(l.cycles) << std::setw(13) << Grouped(uint64_t(l.macs)) << std::setw(8)
+       << Fixed(100 * l.mac_utilization, 1) << std::setw(4)
+       << (l.pack_n ? std::to_string(l.pack_n) : "-") << std::setw(8)
+       << (l.pack_n ? Fixed(100 * l.packing_efficiency, 1) : "-") << std::setw(14)
+       << Fixed(l.energy.total_pj * u.scale, 3) << "\n";
   }
   os << std::flush;
+}
+
+void PrintComparison(std::ostream& os, const std::vector<RunResult>& runs) {
+  if (runs.empty()) return;
+  const RunResult& base = runs.front();
+  const EnergyUnit u = UnitOf(base.energy_table);
+  size_t wl_w = 8;
+  for (const RunResult& r : runs) wl_w = std::max(wl_w, r.workload.name.size());
+  os << "cssim: dense vs complementary sparsity on " << base.arch.name << " (seed "
+     << base.workload.seed << ", energy table " << base.energy_table.name << "; ratios vs the "
+     << "first row)\n\n";
+  os << "  " << std::left << std::setw(14) << "mode" << std::setw(int(wl_w) + 2) << "workload"
+     << std::right << std::setw(10) << "cycles" << std::setw(12) << "inf/s" << std::setw(10)
+     << "speed-up" << std::setw(16) << ("energy/inf " + u.label) << std::setw(14)
+     << "energy ratio" << std::setw(11) << "MAC util" << std::setw(10) << "packing"
+     << std::setw(8) << "check" << "\n";
+  for (const RunResult& r : runs) {
+    const double speedup = double(base.cycles) / double(r.cycles);
+    const double ratio = base.energy.total_pj / r.energy.total_pj;
+    os << "  " << std::left << std::setw(14) << r.mode << std::setw(int(wl_w) + 2)
+       << r.workload.name << std::right << std::setw(10) << Grouped(r.cycles) << std::setw(12)
+       << Fixed(r.inferences_per_s, 0) << std::setw(9) << Fixed(speedup, 2) << "x"
+       << std::setw(16) << Fixed(r.energy.total_pj * u.scale, 2) << std::setw(13)
+       << Fixed(ratio, 2) << "x" << std::setw(9) << Fixed(100 * r.mac_utilization, 1) << " %"
+       << std::setw(8)
+       << (r.packing_efficiency > 0 ? Fixed(100 * r.packing_efficiency, 1) + " %"
+                                    : std::string("-"))
+       << std::setw(8) << (r.output_check == "bit-exact" ? "exact" : r.output_check) << "\n";
+  }
+  os << "\n  speed-up = dense cycles / cycles (same clock); energy ratio = dense energy / "
+        "energy; packing = non-zero weights / packed slots\n"
+     << std::flush;
+}
+
+void PrintChipComparison(std::ostream& os, const ArchSpec& arch, const EnergyTable& table,
+                         const std::vector<ChipResult>& runs) {
+  if (runs.empty()) return;
+  const ChipSpec& chip = runs.front().chip;
+  const EnergyUnit u = UnitOf(table);
+  os << "cssim: full chip " << chip.name << " (" << Grouped(uint64_t(chip.multipliers))
+     << " multipliers, " << Grouped(uint64_t(chip.sram_kib)) << " KiB SRAM, DRAM "
+     << chip.dram.preset << " x" << chip.dram.channels << "), instances of " << arch.name
+     << "\n  budget source: " << chip.datasheet << "\n\n";
+  const ChipResult* base = nullptr;
+  for (const ChipResult& r : runs)
+    if (r.fit.instances > 0) {
+      base = &r;
+      break;
+    }
+  os << "  " << std::left << std::setw(14) << "mode" << std::setw(17) << "workload" << std::right
+     << std::setw(12) << "mults/inst" << std::setw(13) << "SRAM KiB/inst" << std::setw(11)
+     << "instances" << std::setw(13) << "limited by" << std::setw(11) << "cycles" << std::setw(13)
+     << "chip inf/s" << std::setw(10) << "vs first" << std::setw(16)
+     << ("energy/inf " + u.label) << std::setw(8) << "check" << "\n";
+  for (const ChipResult& r : runs) {
+    os << "  " << std::left << std::setw(14) << r.mode << std::setw(17) << r.workload
+       << std::right << std::setw(12) << Grouped(uint64_t(r.needs.multipliers)) << std::setw(13)
+       << Grouped(uint64_t((r.needs.sram_bytes + 1023) / 1024)) << std::setw(11)
+       << r.fit.instances << std::setw(13) << r.fit.limit;
+    if (r.fit.instances == 0) {
+      os << "   does not fit: one instance needs more " << r.fit.limit << " than the chip has\n";
+      continue;
+    }
+    const double per_inf = r.energy.total_pj / r.fit.instances;
+    os << std::setw(11) << Grouped(r.cycles) << std::setw(13) << Fixed(r.inferences_per_s, 0)
+       << std::setw(9) << Fixed(r.inferences_per_s / base->inferences_per_s, 2) << "x"
+       << std::setw(16) << Fixed(per_inf * u.scale, 2) << std::setw(8)
+       << (r.output_check == "bit-exact" ? "exact" : r.output_check) << "\n";
+  }
+  os << "\n  each instance runs one inference from cycle 0; cycles = until the last finishes; "
+        "chip inf/s = instances / that time\n"
+     << std::flush;
 }
 
 void PrintCounters(std::ostream& os, const RunResult& r) {

@@ -10,6 +10,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "model/top/run.h"
 
@@ -33,6 +34,16 @@ void WriteResults(const std::string& dir, const RunResult& r);
 std::string Grouped(uint64_t v);
 
 void PrintSummary(std::ostream& os, const RunResult& r);
+
+// One row per run: mode, workload, cycles, inferences/s, speed-up and energy ratio against the
+// first run, energy per inference, MAC utilisation, packing efficiency, output check.
+void PrintComparison(std::ostream& os, const std::vector<RunResult>& runs);
+
+// One row per full-chip run: per-instance needs, instances that fit and the binding resource,
+// cycles, full-chip inferences/s (and its ratio to the first row that fits), energy per
+// inference. A row whose instance does not fit says so.
+void PrintChipComparison(std::ostream& os, const ArchSpec& arch, const EnergyTable& table,
+                         const std::vector<ChipResult>& runs);
 
 // Every non-zero counter of the run in StatGroup::Walk order, one aligned row each: full name,
 // value, unit. The same counts are in stats.json ("counters"), which is what tools should read.

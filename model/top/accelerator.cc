@@ -8,8 +8,18 @@ int Lanes(int bus_bytes, int word_bytes) { return std::max(1, bus_bytes / word_b
 }  // namespace
 
 Accelerator::Accelerator(const ArchSpec& a, const Program& program)
-    : root_(nullptr, "top"),
-      dram_(a.dram, a.clock_mhz, root_),
+    : Accelerator(a, program, nullptr, nullptr, "top") {
+  AddTo(engine_, "");
+}
+
+Accelerator::Accelerator(const ArchSpec& a, const Program& program, DramPort dram,
+                         const std::string& stats_name)
+    : Accelerator(a, program, nullptr, &dram, stats_name) {}
+
+Accelerator::Accelerator(const ArchSpec& a, const Program& program, std::unique_ptr<Dram> own,
+                         DramPort* port, const std::string& stats_name)
+    : root_(nullptr, stats_name),
+      dram_(port ? std::move(own) : std::make_unique<Dram>(a.dram, a.clock_mhz, root_)),
       glb_(a.glb, root_),
       dma_port_(glb_.AddPort("glb.dma", Lanes(kDramAtomBytes, a.glb.bank_width_bytes), 8)),
       input_port_(
@@ -18,39 +28,84 @@ Accelerator::Accelerator(const ArchSpec& a, const Program& program)
           glb_.AddPort("glb.weight_bus", Lanes(a.noc.weight_bus_bytes, a.glb.bank_width_bytes), 4)),
       collect_port_(
           glb_.AddPort("glb.output_bus", Lanes(a.noc.output_bus_bytes, a.glb.bank_width_bytes), 4)),
+      cs_input_port_(glb_.AddPort("glb.cs_input_bus",
+                                  Lanes(a.noc.input_bus_bytes, a.glb.bank_width_bytes), 4)),
+      cs_weight_port_(glb_.AddPort("glb.cs_weight_bus",
+                                   Lanes(a.noc.weight_bus_bytes, a.glb.bank_width_bytes), 4)),
+      cs_id_port_(
+          glb_.AddPort("glb.cs_id_bus", Lanes(a.noc.weight_bus_bytes, a.glb.bank_width_bytes), 4)),
+      cs_collect_port_(glb_.AddPort("glb.cs_output_bus",
+                                    Lanes(a.noc.output_bus_bytes, a.glb.bank_width_bytes), 4)),
+      ss_port_(glb_.AddPort("glb.ss", a.cs.ss_glb_words, size_t(2 * a.cs.ss_glb_words))),
+      kwta_port_(glb_.AddPort("glb.kwta", Lanes(a.kwta.lanes, a.glb.bank_width_bytes), 4)),
       vector_port_(glb_.AddPort("glb.vector", Lanes(a.ppu.lanes, a.glb.bank_width_bytes), 4)),
-      dma_(a.dma, dram_.req(), dram_.resp(), dma_port_, a.glb.bank_width_bytes, root_),
+      dma_(a.dma, port ? port->req : dram_->req(), port ? port->resp : dram_->resp(), dma_port_,
+           a.glb.bank_width_bytes, root_),
       input_("input_bus", a.array.rows, a.pe.input_rf_entries, a.noc.latency_cycles, input_port_,
              a.glb.bank_width_bytes, DataType::kInput, root_),
       weight_("weight_bus", a.array.cols, 2 * a.glb.bank_width_bytes, a.noc.latency_cycles,
               weight_port_, a.glb.bank_width_bytes, DataType::kWeight, root_),
       array_(a.array, a.pe, input_.out(), weight_.out(), root_),
-      collector_(a.ppu, a.noc.output_bus_bytes, array_.out(), collect_port_, a.glb.bank_width_bytes,
-                 root_),
+      collector_("", a.ppu, a.noc.output_bus_bytes, array_.out(), collect_port_,
+                 a.glb.bank_width_bytes, root_),
+      cs_input_("cs_input_bus", a.cs.lanes, a.pe.input_rf_entries, a.noc.latency_cycles,
+                cs_input_port_, a.glb.bank_width_bytes, DataType::kInput, root_),
+      cs_weight_("cs_weight_bus", a.cs.engines, 2 * a.glb.bank_width_bytes, a.noc.latency_cycles,
+                 cs_weight_port_, a.glb.bank_width_bytes, DataType::kWeight, root_),
+      cs_id_("cs_id_bus", a.cs.engines, 2 * a.glb.bank_width_bytes, a.noc.latency_cycles,
+             cs_id_port_, a.glb.bank_width_bytes, DataType::kKernelId, root_),
+      cs_(a.cs, cs_input_.out(), cs_weight_.out(), cs_id_.out(), root_),
+      cs_collector_("cs_", a.ppu, a.noc.output_bus_bytes, cs_.out(), cs_collect_port_,
+                    a.glb.bank_width_bytes, root_),
+      ss_(a.cs, a.ppu, ss_port_, a.glb.bank_width_bytes, root_),
+      kwta_(a.kwta, kwta_port_, a.glb.bank_width_bytes, root_),
       vector_(a.ppu, vector_port_, a.glb.bank_width_bytes, root_),
-      controller_(program, ControllerPorts{dma_.cmd(), dma_.done(), input_.cmd(), weight_.cmd(),
-                                           array_.cmd(), collector_.cmd(), collector_.done(),
-                                           vector_.cmd(), vector_.done()}) {
-  engine_.AddUnit(&controller_, "controller");
-  engine_.AddUnit(&dram_, "dram");
-  engine_.AddUnit(&dma_, "dma");
-  engine_.AddUnit(&glb_, "glb");
-  engine_.AddUnit(&input_, "input_bus");
-  engine_.AddUnit(&weight_, "weight_bus");
-  engine_.AddUnit(&array_, "array");
-  engine_.AddUnit(&collector_, "collector");
-  engine_.AddUnit(&vector_, "vector");
-  for (auto* l : dram_.links()) engine_.AddLink(l);
+      controller_(program,
+                  ControllerPorts{
+                      dma_.cmd(), dma_.done(),
+                      EnginePorts{input_.cmd(), weight_.cmd(), nullptr, array_.cmd(),
+                                  collector_.cmd(), collector_.done()},
+                      EnginePorts{cs_input_.cmd(), cs_weight_.cmd(), &cs_id_.cmd(), cs_.cmd(),
+                                  cs_collector_.cmd(), cs_collector_.done()},
+                      vector_.cmd(), vector_.done(), kwta_.cmd(), kwta_.done(), ss_.cmd(),
+                      ss_.done()}) {}
+
+void Accelerator::AddTo(Engine& e, const std::string& prefix) {
+  e.AddUnit(&controller_, prefix + "controller");
+  if (dram_) e.AddUnit(dram_.get(), prefix + "dram");
+  e.AddUnit(&dma_, prefix + "dma");
+  e.AddUnit(&glb_, prefix + "glb");
+  e.AddUnit(&input_, prefix + "input_bus");
+  e.AddUnit(&weight_, prefix + "weight_bus");
+  e.AddUnit(&array_, prefix + "array");
+  e.AddUnit(&collector_, prefix + "collector");
+  e.AddUnit(&cs_input_, prefix + "cs_input_bus");
+  e.AddUnit(&cs_weight_, prefix + "cs_weight_bus");
+  e.AddUnit(&cs_id_, prefix + "cs_id_bus");
+  e.AddUnit(&cs_, prefix + "cs");
+  e.AddUnit(&cs_collector_, prefix + "cs_collector");
+  e.AddUnit(&ss_, prefix + "ss");
+  e.AddUnit(&kwta_, prefix + "kwta");
+  e.AddUnit(&vector_, prefix + "vector");
+  if (dram_)
+    for (auto* l : dram_->links()) e.AddLink(l);
   for (const auto& p : glb_.ports()) {
-    engine_.AddLink(&p->req);
-    engine_.AddLink(&p->resp);
+    e.AddLink(&p->req);
+    e.AddLink(&p->resp);
   }
-  for (auto* l : dma_.links()) engine_.AddLink(l);
-  for (auto* l : input_.links()) engine_.AddLink(l);
-  for (auto* l : weight_.links()) engine_.AddLink(l);
-  for (auto* l : array_.links()) engine_.AddLink(l);
-  for (auto* l : collector_.links()) engine_.AddLink(l);
-  for (auto* l : vector_.links()) engine_.AddLink(l);
+  for (auto* l : dma_.links()) e.AddLink(l);
+  for (auto* l : input_.links()) e.AddLink(l);
+  for (auto* l : weight_.links()) e.AddLink(l);
+  for (auto* l : array_.links()) e.AddLink(l);
+  for (auto* l : collector_.links()) e.AddLink(l);
+  for (auto* l : cs_input_.links()) e.AddLink(l);
+  for (auto* l : cs_weight_.links()) e.AddLink(l);
+  for (auto* l : cs_id_.links()) e.AddLink(l);
+  for (auto* l : cs_.links()) e.AddLink(l);
+  for (auto* l : cs_collector_.links()) e.AddLink(l);
+  for (auto* l : ss_.links()) e.AddLink(l);
+  for (auto* l : kwta_.links()) e.AddLink(l);
+  for (auto* l : vector_.links()) e.AddLink(l);
 }
 
 }  // namespace cssim

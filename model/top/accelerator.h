@@ -1,18 +1,26 @@
-// Accelerator: the units of one dense accelerator instance, wired by Links, plus the Engine
-// that ticks them. Function: DRAM <-> DMA <-> banked GLB -> NoC streamers (input, weight
-// buses) -> PE array -> output collector/PPU -> GLB; a vector unit for pooling; the controller
-// sequencing the compiled Program.
+// Accelerator: the units of one accelerator instance, wired by Links, plus the Engine that
+// ticks them. Function: DRAM <-> DMA <-> banked GLB; two compute engines fed from the GLB by
+// NoC streamers: the dense PE array (input and weight buses) and the complementary-sparsity
+// engine (its own input, weight and kernel-ID buses); each with an output collector/PPU back to
+// the GLB; the sparse-sparse accumulate unit and the k-WTA unit on their own GLB ports; a vector
+// unit for pooling; the controller sequencing the compiled Program. A run uses the array in
+// dense mode and the CS engine (and, in sparse-sparse mode, the sparse-sparse unit) otherwise:
+// the engine a mode leaves unused is power-gated (no idle energy).
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "model/base/arch_spec.h"
 #include "model/base/engine.h"
 #include "model/base/stats.h"
 #include "model/compile/program.h"
+#include "model/cs/cs_engine.h"
+#include "model/cs/sparse_accum.h"
 #include "model/dma/dma.h"
 #include "model/dram/dram.h"
 #include "model/glb/glb.h"
+#include "model/kwta/kwta.h"
 #include "model/noc/streamer.h"
 #include "model/pe/pe_array.h"
 #include "model/ppu/collector.h"
@@ -21,31 +29,64 @@
 
 namespace cssim {
 
+// The DRAM side of the DMA: a Dram's own links, or a client port of a DramMux (full chip).
+struct DramPort {
+  Link<DramReq>& req;
+  Link<DramResp>& resp;
+};
+
 class Accelerator {
  public:
+  // A stand-alone instance with its own DRAM (arch.dram), ticked by engine().
   Accelerator(const ArchSpec& arch, const Program& program);
+  // One instance of a full chip: its DMA talks to `dram`, which the chip owns and ticks; the
+  // chip registers the instance's units with its own Engine (AddTo).
+  Accelerator(const ArchSpec& arch, const Program& program, DramPort dram,
+              const std::string& stats_name);
+
+  // Registers every unit and link of the instance (and its DRAM, if it owns one) with `e`;
+  // unit names get `prefix` (e.g. "inst3.").
+  void AddTo(Engine& e, const std::string& prefix);
 
   StatGroup& stats() { return root_; }
   Engine& engine() { return engine_; }
-  Dram& dram() { return dram_; }
+  Dram& dram() { return *dram_; }  // stand-alone instances only
   PeArray& array() { return array_; }
+  CsEngine& cs() { return cs_; }
+  SparseAccum& ss() { return ss_; }
   Controller& controller() { return controller_; }
   Dma& dma() { return dma_; }
 
  private:
+  Accelerator(const ArchSpec& arch, const Program& program, std::unique_ptr<Dram> own,
+              DramPort* port, const std::string& stats_name);
+
   StatGroup root_;
-  Dram dram_;
+  std::unique_ptr<Dram> dram_;  // null in a full chip
   Glb glb_;
   Glb::Port& dma_port_;
   Glb::Port& input_port_;
   Glb::Port& weight_port_;
   Glb::Port& collect_port_;
+  Glb::Port& cs_input_port_;
+  Glb::Port& cs_weight_port_;
+  Glb::Port& cs_id_port_;
+  Glb::Port& cs_collect_port_;
+  Glb::Port& ss_port_;
+  Glb::Port& kwta_port_;
   Glb::Port& vector_port_;
   Dma dma_;
   Streamer input_;
   Streamer weight_;
   PeArray array_;
   Collector collector_;
+  Streamer cs_input_;
+  Streamer cs_weight_;
+  Streamer cs_id_;
+  CsEngine cs_;
+  Collector cs_collector_;
+  SparseAccum ss_;
+  Kwta kwta_;
   VectorUnit vector_;
   Controller controller_;
   Engine engine_;

@@ -10,7 +10,7 @@ Controller::Controller(const Program& program, ControllerPorts ports)
 void Controller::StartOp() {
   tiles_.assign(program_.ops[op_].tiles.size(), TileState{});
   next_load_tile_ = next_work_tile_ = 0;
-  collect_tile_ = vector_tile_ = 0;
+  done_tile_ = 0;
   op_started_ = true;
 }
 
@@ -23,11 +23,58 @@ bool Controller::IssueDma(size_t tile, bool store) {
   DmaJob job;
   job.cmd = cmds[issued];
   job.id = uint32_t(dma_jobs_.size());
-  // Loads are [input, weights]; stores carry outputs.
-  job.data_type = store ? DataType::kOutput : (issued == 0 ? DataType::kInput : DataType::kWeight);
+  job.data_type = cmds[issued].data_type;
   dma_jobs_.emplace_back(tile, store);
   p_.dma_cmd.Push(job);
   ++issued;
+  return true;
+}
+
+size_t Controller::WorkItems(const Tile& t) {
+  return t.passes.size() + t.vectors.size() + t.kwta.size() + t.ss.size();
+}
+
+void Controller::CountDone(Link<uint32_t>& done) {
+  const Op& op = program_.ops[op_];
+  while (done.CanPop()) {
+    done.Pop();
+    while (tiles_[done_tile_].work_done == WorkItems(op.tiles[done_tile_])) ++done_tile_;
+    ++tiles_[done_tile_].work_done;
+    progress_ = true;
+  }
+}
+
+bool Controller::IssueWork(const Tile& t, size_t index) {
+  if (index < t.passes.size()) {
+    const Pass& ps = t.passes[index];
+    EnginePorts& e = ps.engine == PassEngine::kCs ? p_.cs : p_.array;
+    const bool weights = ps.weight.beats > 0;
+    const bool ids = ps.engine == PassEngine::kCs && weights;
+    if (!e.input_cmd.CanPush() || (weights && !e.weight_cmd.CanPush()) ||
+        (ids && !e.id_cmd->CanPush()) || !e.array_cmd.CanPush() || !e.collect_cmd.CanPush())
+      return false;
+    e.input_cmd.Push(ps.input);
+    if (weights) e.weight_cmd.Push(ps.weight);
+    if (ids) e.id_cmd->Push(ps.id);
+    e.array_cmd.Push(ps.array);
+    e.collect_cmd.Push(ps.collect);
+    return true;
+  }
+  index -= t.passes.size();
+  if (index < t.vectors.size()) {
+    if (!p_.vector_cmd.CanPush()) return false;
+    p_.vector_cmd.Push(t.vectors[index]);
+    return true;
+  }
+  index -= t.vectors.size();
+  if (index < t.kwta.size()) {
+    if (!p_.kwta_cmd.CanPush()) return false;
+    p_.kwta_cmd.Push(t.kwta[index]);
+    return true;
+  }
+  index -= t.kwta.size();
+  if (!p_.ss_cmd.CanPush()) return false;
+  p_.ss_cmd.Push(t.ss[index]);
   return true;
 }
 
@@ -46,25 +93,15 @@ void Controller::Tick(Cycle now) {
     ++(store ? tiles_[tile].stores_done : tiles_[tile].loads_done);
     progress_ = true;
   }
-  while (p_.collect_done.CanPop()) {
-    p_.collect_done.Pop();
-    while (tiles_[collect_tile_].work_done == op.tiles[collect_tile_].passes.size())
-      ++collect_tile_;
-    ++tiles_[collect_tile_].work_done;
-    progress_ = true;
-  }
-  while (p_.vector_done.CanPop()) {
-    p_.vector_done.Pop();
-    while (tiles_[vector_tile_].work_done == op.tiles[vector_tile_].vectors.size()) ++vector_tile_;
-    ++tiles_[vector_tile_].work_done;
-    progress_ = true;
-  }
+  for (Link<uint32_t>* d : {&p_.array.collect_done, &p_.cs.collect_done, &p_.vector_done,
+                            &p_.kwta_done, &p_.ss_done})
+    CountDone(*d);
 
   // Stores of finished tiles, in order (the DMA is in order anyway).
   for (size_t i = 0; i < n; ++i) {
     const Tile& t = op.tiles[i];
     const TileState& s = tiles_[i];
-    const size_t work = t.passes.size() + t.vectors.size();
+    const size_t work = WorkItems(t);
     if (s.stores_issued == t.stores.size()) continue;
     if (s.work_done < work) break;
     if (IssueDma(i, true)) progress_ = true;
@@ -86,26 +123,11 @@ void Controller::Tick(Cycle now) {
     const Tile& t = op.tiles[i];
     TileState& s = tiles_[i];
     if (s.loads_done == t.loads.size()) {
-      if (s.work_issued < t.passes.size()) {
-        const Pass& ps = t.passes[s.work_issued];
-        const bool weights = ps.weight.beats > 0;
-        if (p_.input_cmd.CanPush() && (!weights || p_.weight_cmd.CanPush()) &&
-            p_.array_cmd.CanPush() && p_.collect_cmd.CanPush()) {
-          p_.input_cmd.Push(ps.input);
-          if (weights) p_.weight_cmd.Push(ps.weight);
-          p_.array_cmd.Push(ps.array);
-          p_.collect_cmd.Push(ps.collect);
-          ++s.work_issued;
-          progress_ = true;
-        }
-      } else if (s.work_issued < t.passes.size() + t.vectors.size()) {
-        if (p_.vector_cmd.CanPush()) {
-          p_.vector_cmd.Push(t.vectors[s.work_issued - t.passes.size()]);
-          ++s.work_issued;
-          progress_ = true;
-        }
+      if (s.work_issued < WorkItems(t) && IssueWork(t, s.work_issued)) {
+        ++s.work_issued;
+        progress_ = true;
       }
-      if (s.work_issued == t.passes.size() + t.vectors.size()) ++next_work_tile_;
+      if (s.work_issued == WorkItems(t)) ++next_work_tile_;
     }
   }
   // Op finished: every store acknowledged.

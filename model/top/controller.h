@@ -5,6 +5,8 @@
 // the passes of tile i are queued on the streamers, the array and the collector once its loads
 // are done; its stores once every pass (or vector command) has finished. One command per link
 // per cycle. Layers run one after the other: an op starts when the previous op's stores are done.
+// A tile's work is array or CS passes, vector, k-WTA or sparse-sparse commands; every unit
+// reports each finished command on its done link, in order.
 #pragma once
 
 #include <cstdint>
@@ -21,16 +23,27 @@
 
 namespace cssim {
 
-struct ControllerPorts {
-  Link<DmaJob>& dma_cmd;
-  Link<uint32_t>& dma_done;
+// The command side of one compute engine fed by streamers (the PE array, or the CS engine).
+struct EnginePorts {
   Link<StreamCmd>& input_cmd;
   Link<StreamCmd>& weight_cmd;
+  Link<StreamCmd>* id_cmd;  // CS only: the kernel-ID stream
   Link<ArrayCmd>& array_cmd;
   Link<CollectCmd>& collect_cmd;
   Link<uint32_t>& collect_done;
+};
+
+struct ControllerPorts {
+  Link<DmaJob>& dma_cmd;
+  Link<uint32_t>& dma_done;
+  EnginePorts array;
+  EnginePorts cs;
   Link<VectorCmd>& vector_cmd;
   Link<uint32_t>& vector_done;
+  Link<KwtaCmd>& kwta_cmd;
+  Link<uint32_t>& kwta_done;
+  Link<SsCmd>& ss_cmd;
+  Link<uint32_t>& ss_done;
 };
 
 class Controller : public Unit {
@@ -52,6 +65,9 @@ class Controller : public Unit {
   };
   void StartOp();
   bool IssueDma(size_t tile, bool store);
+  bool IssueWork(const Tile& t, size_t index);  // work item `index` of tile t, if its unit can take it
+  void CountDone(Link<uint32_t>& done);
+  static size_t WorkItems(const Tile& t);
 
   const Program& program_;
   ControllerPorts p_;
@@ -60,7 +76,7 @@ class Controller : public Unit {
   std::vector<TileState> tiles_;
   std::vector<std::pair<size_t, bool>> dma_jobs_;  // job id -> (tile, is store)
   size_t next_load_tile_ = 0, next_work_tile_ = 0;
-  size_t collect_tile_ = 0, vector_tile_ = 0;  // tile of the next done token
+  size_t done_tile_ = 0;  // tile of the next done token (an op's work runs on one unit)
   bool progress_ = false;
 };
 

@@ -10,6 +10,8 @@
 #include "model/base/energy.h"
 #include "model/base/unit.h"
 #include "model/base/workload.h"
+#include "model/chip/chip.h"
+#include "model/compile/program.h"
 
 namespace cssim {
 
@@ -18,6 +20,7 @@ enum class Kernel { kSystemC, kDirect };
 
 struct RunOptions {
   Kernel kernel = Kernel::kSystemC;
+  Mode mode = Mode::kDense;
   bool check = true;  // compare the output tensor with model/ref, bit for bit
 };
 
@@ -32,9 +35,13 @@ struct CounterValue {
 
 struct LayerResult {
   std::string name;
-  std::string kind;  // layer kinds executed together, e.g. "conv+requant+relu"
+  std::string kind;    // layer kinds executed together, e.g. "conv+requant+relu"
+  std::string engine;  // unit that ran it: "array", "cs", "ss", "vector", "kwta"
   Cycle cycles = 0;
-  int64_t macs = 0;  // useful MACs
+  int64_t dense_macs = 0;  // the work of the layer computed densely
+  int64_t macs = 0;        // MACs the engine performed (non-zero weight operand)
+  int pack_n = 0;          // CS: kernels per combined kernel (0: not packed)
+  double packing_efficiency = 0;  // CS: non-zeros / weight slots
   double mac_utilization = 0;
   uint64_t dram_bytes = 0;             // read + written
   EnergyReport energy;                 // this layer's actions only
@@ -47,9 +54,11 @@ struct RunResult {
   EnergyTable energy_table;
   std::string mode = "dense";
   Cycle cycles = 0;
-  int64_t macs = 0;
-  int64_t pe_count = 0;
-  double mac_utilization = 0;  // macs / (cycles * pe_count)
+  int64_t dense_macs = 0;  // the network's work computed densely (BACKGROUND.md section 3)
+  int64_t macs = 0;        // MACs performed by the mode's engine
+  int64_t pe_count = 0;    // multipliers of the mode's engine (PE array, or CS engine)
+  double mac_utilization = 0;     // macs / (cycles * pe_count)
+  double packing_efficiency = 0;  // packed layers: non-zeros / slots (0: nothing packed)
   double inferences_per_s = 0;
   EnergyReport energy;
   std::vector<LayerResult> layers;
@@ -58,9 +67,29 @@ struct RunResult {
   double wall_seconds = 0;
 };
 
+// A full chip: as many instances of the accelerator as the chip's multipliers and SRAM hold
+// (model/chip/chip.h), each running one inference from cycle 0, all sharing the chip's DRAM
+// through a DramMux. No simulation when none fits.
+struct ChipResult {
+  ChipSpec chip;
+  std::string mode, workload;
+  InstanceNeeds needs;
+  ChipFit fit;
+  Cycle cycles = 0;                  // until every instance has finished its inference
+  std::vector<Cycle> instance_cycles;  // when each finished
+  double inferences_per_s = 0;       // instances / (cycles / clock): full-chip throughput
+  uint64_t dram_bytes = 0;           // all instances' DRAM traffic
+  EnergyReport energy;               // every instance and the shared DRAM (totals only)
+  std::string output_check;          // every instance's every op, or "skipped"
+  double wall_seconds = 0;
+};
+
 // Throws InputError for a workload that cannot be mapped (e.g. a tile that cannot fit) and
 // SimError for a model failure (deadlock, output mismatch).
 RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable& table,
               const RunOptions& options);
+
+ChipResult RunChip(const ArchSpec& arch, const ChipSpec& chip, const Workload& workload,
+                   const EnergyTable& table, const RunOptions& options);
 
 }  // namespace cssim

@@ -1,6 +1,8 @@
 // cssim: the command line.
 //
-//   cssim [run] [options]   simulate one arch x workload x energy table (the default command)
+//   cssim [run] [options]   simulate one arch x workload x energy table (the default command);
+//                           without --mode and --workload, the dense / sparse-dense /
+//                           sparse-sparse GSC comparison
 //   cssim list              built-in architectures, workloads and energy tables
 //   cssim list-params       every configuration key with type, unit, default and range
 //   cssim bench [options]   simulation speed of both kernels on the built-in architectures
@@ -17,6 +19,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -113,25 +117,52 @@ Kernel ParseKernel(const std::string& s) {
 
 const char* KernelName(Kernel k) { return k == Kernel::kSystemC ? "systemc" : "direct"; }
 
-// Sparse modes come with the complementary-sparsity datapath; until then only dense runs.
-void CheckMode(const std::string& mode) {
-  if (mode != "dense") throw InputError("", "--mode", "unknown mode '" + mode + "'", "dense");
+Mode ParseMode(const std::string& s) {
+  for (Mode m : {Mode::kDense, Mode::kSparseDense, Mode::kSparseSparse})
+    if (s == ModeName(m)) return m;
+  throw InputError("", "--mode", "unknown mode '" + s + "'", "dense, sparse-dense, sparse-sparse");
 }
+
+// The default job: the dense GSC network on the PE array, and the sparse one on the CS
+// datapath with dense and with sparse activations.
+struct Job {
+  std::string workload;
+  Mode mode;
+};
+const Job kComparison[] = {{"gsc-dense", Mode::kDense},
+                           {"gsc-sparse", Mode::kSparseDense},
+                           {"gsc-sparse", Mode::kSparseSparse}};
+
+void CheckComparisonDir(const std::string& dir);
+int RunChips(const ArchSpec& arch, const ChipSpec& chip, const EnergyTable& table,
+             const std::vector<Workload>& workloads, const std::vector<Mode>& modes,
+             RunOptions options);
+int RunComparison(const ArchSpec& arch, const EnergyTable& table,
+                  const std::vector<Workload>& workloads, RunOptions options,
+                  const std::string& out, bool stats);
 
 int RunCommand(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")(
       "arch", po::value<std::string>()->default_value("default"),
       "architecture: a built-in name (cssim list) or a YAML file path")(
-      "workload", po::value<std::string>()->default_value("gsc-dense"),
-      "workload: a built-in name or a YAML file path")(
+      "workload", po::value<std::string>(),
+      "workload: a built-in name or a YAML file path (default: gsc-dense in dense mode, "
+      "gsc-sparse in the sparse modes)")(
       "energy", po::value<std::string>()->default_value("45nm"),
       "energy table: a built-in name or a YAML file path")(
-      "mode", po::value<std::string>()->default_value("dense"), "execution mode: dense")(
+      "mode", po::value<std::string>(),
+      "dense (PE array), sparse-dense (CS engine, dense activations) or sparse-sparse (CS "
+      "engine; k-WTA outputs feed the sparse-sparse unit). With neither --mode nor --workload, "
+      "runs the three-mode GSC comparison")(
       "out", po::value<std::string>(),
-      "write stats.json, layers.csv and config.resolved.yaml into this directory")(
+      "write stats.json, layers.csv and config.resolved.yaml into this directory (the "
+      "comparison: one subdirectory per mode)")(
       "seed", po::value<std::string>(),
       "seed of the generated weights and input (default: the workload's seed)")(
+      "chip", po::value<std::string>(),
+      "full chip: a budget (built-in name, cssim list, or YAML path); runs as many instances "
+      "as fit, sharing the chip's DRAM, and reports full-chip inferences/s")(
       "kernel", po::value<std::string>()->default_value("systemc"),
       "clock loop: systemc or direct (both give the same cycles)")(
       "no-check", po::bool_switch(), "skip the bit-exact comparison with the reference model")(
@@ -147,20 +178,56 @@ int RunCommand(const std::vector<std::string>& args) {
 
   // Every check that needs no simulation comes first, so that bad input fails at once and
   // never leaves an --out directory behind.
-  CheckMode(vm["mode"].as<std::string>());
+  const bool compare = !vm.count("mode") && !vm.count("workload");
+  const Mode mode = vm.count("mode") ? ParseMode(vm["mode"].as<std::string>()) : Mode::kDense;
   RunOptions options;
+  options.mode = mode;
   options.kernel = ParseKernel(vm["kernel"].as<std::string>());
   options.check = !vm["no-check"].as<bool>();
   const bool has_seed = vm.count("seed") > 0;
   const uint64_t seed = has_seed ? ParseSeed(vm["seed"].as<std::string>()) : 0;
   const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "";
-  if (!out.empty() || vm.count("out")) CheckOutDir(out);
+  if (vm.count("chip") && vm.count("out"))
+    throw InputError("", "--out", "is not available with --chip", "one of --chip, --out");
+  if (vm.count("out")) (compare ? CheckComparisonDir : CheckOutDir)(out);
   const ArchSpec arch = LoadArch(vm["arch"].as<std::string>());
-  Workload workload = LoadWorkload(vm["workload"].as<std::string>());
   const EnergyTable table = LoadEnergyTable(vm["energy"].as<std::string>());
+  if (vm.count("chip")) {
+    const ChipSpec chip = LoadChip(vm["chip"].as<std::string>());
+    std::vector<Workload> workloads;
+    std::vector<Mode> modes;
+    if (compare) {
+      for (const Job& job : kComparison) {
+        workloads.push_back(LoadWorkload(job.workload));
+        modes.push_back(job.mode);
+      }
+    } else {
+      workloads.push_back(LoadWorkload(vm.count("workload") ? vm["workload"].as<std::string>()
+                                       : mode == Mode::kDense ? "gsc-dense"
+                                                              : "gsc-sparse"));
+      modes.push_back(mode);
+    }
+    if (has_seed)
+      for (Workload& w : workloads) w.seed = seed;
+    return RunChips(arch, chip, table, workloads, modes, options);
+  }
+  if (compare) {
+    if (vm["dump-program"].as<bool>())
+      throw InputError("", "--dump-program", "needs one run", "with --mode or --workload");
+    std::vector<Workload> workloads;
+    for (const Job& job : kComparison) {
+      workloads.push_back(LoadWorkload(job.workload));
+      if (has_seed) workloads.back().seed = seed;
+    }
+    return RunComparison(arch, table, workloads, options, vm.count("out") ? out : "",
+                         vm["stats"].as<bool>());
+  }
+  const std::string default_workload = mode == Mode::kDense ? "gsc-dense" : "gsc-sparse";
+  Workload workload = LoadWorkload(vm.count("workload") ? vm["workload"].as<std::string>()
+                                                        : default_workload);
   if (has_seed) workload.seed = seed;
   if (vm["dump-program"].as<bool>()) {
-    DumpProgram(Compile(arch, workload), std::cout);
+    DumpProgram(Compile(arch, workload, mode), std::cout);
     return kExitOk;
   }
 
@@ -208,6 +275,13 @@ int ListCommand(const std::vector<std::string>& args) {
               << Grouped(uint64_t(w.macs())) << " MACs, input " << w.input.c << "x" << w.input.h
               << "x" << w.input.w << "\n";
   }
+  std::cout << "\nchip budgets (--chip NAME, or a YAML file path)\n";
+  for (const std::string& name : BuiltinNames("chip")) {
+    const ChipSpec c = LoadChip(name);
+    std::cout << "  " << std::left << std::setw(16) << name << Grouped(uint64_t(c.multipliers))
+              << " multipliers, " << Grouped(uint64_t(c.sram_kib)) << " KiB SRAM, DRAM "
+              << c.dram.preset << " x" << c.dram.channels << "\n";
+  }
   std::cout << "\nenergy tables (--energy NAME, or a YAML file path)\n";
   for (const std::string& name : BuiltinNames("energy")) {
     const EnergyTable t = LoadEnergyTable(name);
@@ -230,40 +304,32 @@ int ListParamsCommand(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-// One timed bench run, done in a child process: SystemC elaborates once per process, so every
-// run (either kernel) gets a fresh process forked before any SystemC object exists. The child
-// reports through a pipe: "ok <cycles> <pe_count> <wall s>" or "<exit code> <message>".
-struct Sample {
+// Work done in a child process: SystemC elaborates once per process, so every simulation after
+// the first (the comparison's modes, bench runs) gets a fresh process forked before any SystemC
+// object exists. The child sends one line back through a pipe: "ok <payload>" or
+// "<exit code> <message>"; it may print to stdout itself (the parent waits for it).
+struct ChildResult {
   int exit_code = kExitOk;
-  std::string error;
-  Cycle cycles = 0;
-  int64_t pe_count = 0;
-  double wall_s = 0;
+  std::string text;  // the payload, or the error message
 };
 
-Sample TimedRunInChild(const ArchSpec& arch, const Workload& workload, const EnergyTable& table,
-                       const RunOptions& options) {
+ChildResult InChild(const std::function<std::string()>& body) {
   int fds[2];
-  if (pipe(fds) != 0) return {kExitSim, "bench: pipe() failed"};
+  if (pipe(fds) != 0) return {kExitSim, "pipe() failed"};
   std::cout.flush();
   std::cerr.flush();
   const pid_t pid = fork();
-  if (pid < 0) return {kExitSim, "bench: fork() failed"};
+  if (pid < 0) return {kExitSim, "fork() failed"};
   if (pid == 0) {
     close(fds[0]);
-    std::ostringstream msg;
-    msg.precision(17);
+    std::string text;
     try {
-      const auto start = std::chrono::steady_clock::now();
-      const RunResult r = Run(arch, workload, table, options);
-      const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
-      msg << "ok " << r.cycles << " " << r.pe_count << " " << wall.count();
+      text = "ok " + body();
     } catch (const InputError& e) {
-      msg << kExitInput << " " << OneLine(e.what());
+      text = std::to_string(kExitInput) + " " + OneLine(e.what());
     } catch (const std::exception& e) {
-      msg << kExitSim << " " << OneLine(e.what());
+      text = std::to_string(kExitSim) + " " + OneLine(e.what());
     }
-    const std::string text = msg.str();
     for (size_t done = 0; done < text.size();) {
       const ssize_t n = write(fds[1], text.data() + done, text.size() - done);
       if (n <= 0) break;
@@ -281,20 +347,167 @@ Sample TimedRunInChild(const ArchSpec& arch, const Workload& workload, const Ene
   close(fds[0]);
   int status = 0;
   waitpid(pid, &status, 0);
+  const size_t space = text.find(' ');
+  const std::string head = text.substr(0, space);
+  const std::string rest = space == std::string::npos ? "" : text.substr(space + 1);
+  if (head == "ok") return {kExitOk, rest};
+  if (head == std::to_string(kExitInput) || head == std::to_string(kExitSim))
+    return {std::stoi(head), rest};
+  return {kExitSim, "the run process died (status " + std::to_string(status) + ")"};
+}
 
-  std::istringstream is(text);
-  std::string head;
-  is >> head;
+// One timed bench run: "<cycles> <pe_count> <wall s>" from the child.
+struct Sample {
+  int exit_code = kExitOk;
+  std::string error;
+  Cycle cycles = 0;
+  int64_t pe_count = 0;
+  double wall_s = 0;
+};
+
+Sample TimedRunInChild(const ArchSpec& arch, const Workload& workload, const EnergyTable& table,
+                       const RunOptions& options) {
+  const ChildResult c = InChild([&] {
+    const auto start = std::chrono::steady_clock::now();
+    const RunResult r = Run(arch, workload, table, options);
+    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+    std::ostringstream msg;
+    msg.precision(17);
+    msg << r.cycles << " " << r.pe_count << " " << wall.count();
+    return msg.str();
+  });
   Sample s;
-  if (head == "ok" && (is >> s.cycles >> s.pe_count >> s.wall_s)) return s;
-  if (head == std::to_string(kExitInput) || head == std::to_string(kExitSim)) {
-    s.exit_code = std::stoi(head);
-    std::getline(is >> std::ws, s.error);
+  s.exit_code = c.exit_code;
+  if (c.exit_code != kExitOk) {
+    s.error = c.text;
     return s;
   }
-  s.exit_code = kExitSim;
-  s.error = "bench: the run process died (status " + std::to_string(status) + ")";
+  std::istringstream is(c.text);
+  if (!(is >> s.cycles >> s.pe_count >> s.wall_s)) {
+    s.exit_code = kExitSim;
+    s.error = "bench: unreadable child report '" + c.text + "'";
+  }
   return s;
+}
+
+// A comparison directory holds one result directory per mode and nothing else.
+void CheckComparisonDir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path out = dir.empty() ? fs::path(".") : fs::path(dir);
+  if (fs::exists(out, ec) && fs::is_directory(out, ec)) {
+    for (const fs::directory_entry& e : fs::directory_iterator(out, ec)) {
+      const std::string name = e.path().filename().string();
+      bool ours = false;
+      for (const Job& job : kComparison) ours |= name == ModeName(job.mode);
+      if (!ours)
+        throw InputError("", "--out",
+                         "'" + dir + "' holds '" + name + "', which cssim did not write; not "
+                         "replacing it",
+                         "a new path or an earlier cssim comparison directory");
+    }
+    for (const Job& job : kComparison) CheckOutDir((out / ModeName(job.mode)).string());
+    return;
+  }
+  CheckOutDir(dir);
+}
+
+// The default job: each mode simulated in its own process, the result directories staged in
+// <out>.tmp-<pid> and moved into place only when every run has succeeded.
+int RunComparison(const ArchSpec& arch, const EnergyTable& table,
+                  const std::vector<Workload>& workloads, RunOptions options,
+                  const std::string& out, bool stats) {
+  namespace fs = std::filesystem;
+  const fs::path stage = out.empty() ? fs::path() : fs::path(out + ".tmp-" +
+                                                             std::to_string(getpid()));
+  std::error_code ec;
+  if (!out.empty()) fs::remove_all(stage, ec);
+  struct Cleanup {
+    fs::path p;
+    ~Cleanup() {
+      std::error_code e;
+      if (!p.empty()) fs::remove_all(p, e);
+    }
+  } cleanup{stage};
+  std::vector<RunResult> rows;
+  for (size_t i = 0; i < workloads.size(); ++i) {
+    options.mode = kComparison[i].mode;
+    const ChildResult c = InChild([&] {
+      const RunResult r = Run(arch, workloads[i], table, options);
+      if (stats) {
+        std::cout << "\n" << r.workload.name << " (" << r.mode << ")";
+        PrintCounters(std::cout, r);
+      }
+      if (!out.empty()) WriteResults((stage / r.mode).string(), r);
+      std::ostringstream m;
+      m.precision(17);
+      m << r.cycles << ' ' << r.inferences_per_s << ' ' << r.energy.total_pj << ' '
+        << r.mac_utilization << ' ' << r.packing_efficiency << ' ' << r.output_check;
+      return m.str();
+    });
+    if (c.exit_code == kExitInput) return ReportInputError(c.text);
+    if (c.exit_code != kExitOk) return ReportSimError(c.text);
+    RunResult r;
+    r.arch = arch;
+    r.workload = workloads[i];
+    r.energy_table = table;
+    r.mode = ModeName(options.mode);
+    std::istringstream is(c.text);
+    if (!(is >> r.cycles >> r.inferences_per_s >> r.energy.total_pj >> r.mac_utilization >>
+          r.packing_efficiency >> r.output_check))
+      return ReportSimError("unreadable child report '" + c.text + "'");
+    rows.push_back(std::move(r));
+  }
+  PrintComparison(std::cout, rows);
+  if (!out.empty()) {
+    const fs::path dst = out;
+    fs::path old = dst;
+    old += ".old-" + std::to_string(getpid());
+    const bool had = fs::exists(dst, ec);
+    if (had) fs::rename(dst, old, ec);
+    if (!ec) fs::rename(stage, dst, ec);
+    if (ec) {
+      if (had) fs::rename(old, dst, ec);
+      return ReportInputError("--out: cannot move the results into '" + out + "'");
+    }
+    fs::remove_all(old, ec);
+    cleanup.p.clear();
+    std::cout << "\nresults written to " << out << "/{dense,sparse-dense,sparse-sparse}/"
+              << std::endl;
+  }
+  return kExitOk;
+}
+
+// Full-chip runs, each in its own process.
+int RunChips(const ArchSpec& arch, const ChipSpec& chip, const EnergyTable& table,
+             const std::vector<Workload>& workloads, const std::vector<Mode>& modes,
+             RunOptions options) {
+  std::vector<ChipResult> rows;
+  for (size_t i = 0; i < workloads.size(); ++i) {
+    options.mode = modes[i];
+    const ChildResult c = InChild([&] {
+      const ChipResult r = RunChip(arch, chip, workloads[i], table, options);
+      std::ostringstream m;
+      m.precision(17);
+      m << r.needs.multipliers << ' ' << r.needs.sram_bytes << ' ' << r.fit.instances << ' '
+        << r.fit.limit << ' ' << r.cycles << ' ' << r.inferences_per_s << ' '
+        << r.energy.total_pj << ' ' << r.output_check;
+      return m.str();
+    });
+    if (c.exit_code == kExitInput) return ReportInputError(c.text);
+    if (c.exit_code != kExitOk) return ReportSimError(c.text);
+    ChipResult r;
+    r.chip = chip;
+    r.mode = ModeName(modes[i]);
+    r.workload = workloads[i].name;
+    std::istringstream is(c.text);
+    if (!(is >> r.needs.multipliers >> r.needs.sram_bytes >> r.fit.instances >> r.fit.limit >>
+          r.cycles >> r.inferences_per_s >> r.energy.total_pj >> r.output_check))
+      return ReportSimError("unreadable child report '" + c.text + "'");
+    rows.push_back(std::move(r));
+  }
+  PrintChipComparison(std::cout, arch, table, rows);
+  return kExitOk;
 }
 
 int BenchCommand(const std::vector<std::string>& args) {

@@ -270,7 +270,7 @@ TEST(Config, ArchErrorsNameFileKeyAndAllowedValues) {
       ArchError("name: x\nnmae: y\n"),
       HasSubstr(
           file +
-          ": nmae: unknown key; allowed: name, clock_mhz, array, pe, glb, noc, dma, ppu, dram"));
+          ": nmae: unknown key; allowed: name, clock_mhz, array, pe, glb, noc, dma, ppu, cs, kwta, dram"));
   EXPECT_THAT(ArchError("name: x\ndram: {preset: sdram}\n"),
               HasSubstr(file + ": dram.preset: unknown value 'sdram'; allowed: "));
   EXPECT_THAT(ArchError("name: x\ndram: {t_rcd: 0}\n"),
@@ -356,7 +356,7 @@ TEST(Config, BadWorkloadsAreRejectedWithTheKeyPath) {
   EXPECT_EQ(error("  - {name: a, type: conv, out_channels: 2, kernel: 3, shift: 2}\n"),
             file +
                 ": layers[0].shift: not a key of type 'conv'; allowed: name, type, "
-                "out_channels, kernel, kernel_h, kernel_w, stride, pad");
+                "out_channels, kernel, kernel_h, kernel_w, stride, pad, weight_density");
   EXPECT_EQ(error("  - {name: a, type: conv, out_channels: 2}\n"),
             file +
                 ": layers[0].kernel: missing required key; allowed: kernel, or kernel_h and "
@@ -368,7 +368,7 @@ TEST(Config, BadWorkloadsAreRejectedWithTheKeyPath) {
   EXPECT_EQ(error("  - {name: a, type: softmax}\n"),
             file +
                 ": layers[0].type: unknown value 'softmax'; allowed: conv | linear | maxpool | "
-                "relu | requant");
+                "relu | requant | kwta");
   EXPECT_EQ(error("  - {name: a, type: requant}\n"),
             file + ": layers[0]: requant needs int32 input (the output of a conv or linear layer)");
   EXPECT_EQ(error("  []\n"), file + ": layers: is empty; allowed: at least one layer");
@@ -392,7 +392,7 @@ TEST(Config, ParamSchemaHasOneEntryPerKeyWithUnitAndDescription) {
     EXPECT_FALSE(d.unit.empty()) << d.key;
     EXPECT_FALSE(d.description.empty()) << d.key;
     EXPECT_FALSE(d.allowed.empty()) << d.key;
-    EXPECT_THAT(std::vector<std::string>({"arch", "workload", "energy"}),
+    EXPECT_THAT(std::vector<std::string>({"arch", "workload", "energy", "chip"}),
                 ::testing::Contains(d.file_kind));
   }
   std::ostringstream table;

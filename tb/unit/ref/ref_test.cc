@@ -360,6 +360,9 @@ TEST(Networks, YamlMatchesHandBuiltGsc) {
       case LayerKind::kRequant:
         EXPECT_EQ(y["shift"].as<int>(), l.shift);
         break;
+      case LayerKind::kKwta:
+        EXPECT_EQ(y["density"].as<double>(), l.density);
+        break;
       case LayerKind::kRelu:
         break;
     }

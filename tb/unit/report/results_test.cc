@@ -54,6 +54,10 @@ RunResult MakeResult() {
   LayerResult conv;
   conv.name = "conv1";
   conv.kind = "conv+requant+relu";
+  conv.engine = "cs";
+  conv.dense_macs = 640000;
+  conv.pack_n = 5;
+  conv.packing_efficiency = 0.75;
   conv.cycles = 1000;
   conv.macs = 128000;
   conv.mac_utilization = 0.5;
@@ -69,6 +73,8 @@ RunResult MakeResult() {
   LayerResult fc;
   fc.name = "fc,1";  // a comma: the CSV must quote it
   fc.kind = "linear";
+  fc.engine = "array";
+  fc.dense_macs = 10000;
   fc.cycles = 234;
   fc.macs = 10000;
   fc.mac_utilization = 10000.0 / (234 * 256);
@@ -152,8 +158,9 @@ TEST_F(ResultsTest, StatsJsonHasEveryRequiredKeyInFixedOrder) {
   std::vector<std::string> keys;
   for (const auto& kv : j.items()) keys.push_back(kv.key());
   EXPECT_EQ(keys,
-            (std::vector<std::string>{"cycles", "clock_mhz", "inferences_per_s", "macs", "pe_count",
-                                      "mac_utilization", "mode", "arch", "workload", "seed",
+            (std::vector<std::string>{"cycles", "clock_mhz", "inferences_per_s", "macs",
+                                      "dense_macs", "pe_count", "mac_utilization",
+                                      "packing_efficiency", "mode", "arch", "workload", "seed",
                                       "energy_table", "energy_unit", "output_check", "energy_pj",
                                       "per_access_pj", "actions", "counters", "layers"}));
   for (const char* k : {"total", "by_component", "by_datatype", "per_mac"})
@@ -273,13 +280,15 @@ TEST_F(ResultsTest, LayersCsvHasOneRowPerLayerAndTheSameColumnsInEveryRow) {
   const auto lines = SplitLines(ReadFile(root_ / "out" / "layers.csv"));
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[0],
-            "name,kind,cycles,macs,mac_utilization,dram_bytes,energy_pj,energy_glb_pj,"
-            "energy_mac_pj,energy_rf_pj");
-  EXPECT_EQ(lines[1].rfind("conv1,conv+requant+relu,1000,128000,0.5,4096,", 0), 0u) << lines[1];
+            "name,kind,engine,cycles,dense_macs,macs,mac_utilization,pack_n,packing_efficiency,"
+            "dram_bytes,energy_pj,energy_glb_pj,energy_mac_pj,energy_rf_pj");
+  EXPECT_EQ(lines[1].rfind("conv1,conv+requant+relu,cs,1000,640000,128000,0.5,5,0.75,4096,", 0),
+            0u)
+      << lines[1];
   // The quoted name holds a comma, so count fields after it.
-  ASSERT_EQ(lines[2].rfind("\"fc,1\",linear,234,10000,", 0), 0u) << lines[2];
+  ASSERT_EQ(lines[2].rfind("\"fc,1\",linear,array,234,10000,10000,", 0), 0u) << lines[2];
   const std::string rest = lines[2].substr(std::string("\"fc,1\"").size());
-  EXPECT_EQ(std::count(rest.begin(), rest.end(), ','), 9);
+  EXPECT_EQ(std::count(rest.begin(), rest.end(), ','), 13);
   EXPECT_NE(lines[2].find(",0,"), std::string::npos) << "energy_glb_pj of fc is 0";
 }
 
