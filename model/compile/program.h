@@ -24,7 +24,15 @@ struct DmaCmd {
   uint32_t glb_addr = 0;
   uint32_t rows = 1;
   uint32_t row_bytes = 0;
-  uint64_t bytes() const { return uint64_t(rows) * row_bytes; }
+  // Gather (loads only): the rows are those named by an active list already in the GLB
+  // (`index_count` records of kActEntryBytes at index_glb_addr, see below): for a record with
+  // index i, DRAM dram_addr + i * dram_stride -> GLB glb_addr + i * row_bytes (`rows` unused).
+  // The sparse-sparse form of a linear layer fetches only the packed weight rows of its active
+  // inputs this way.
+  bool gather = false;
+  uint32_t index_glb_addr = 0;
+  uint32_t index_count = 0;
+  uint64_t bytes() const { return uint64_t(gather ? index_count : rows) * row_bytes; }
 };
 
 // Geometry of one conv/linear GLB tile, in the layouts the compiler chose: activations HWC

@@ -28,6 +28,10 @@ SparseAccum::SparseAccum(const CsSpec& cs, const PpuSpec& ppu, Glb::Port& glb, i
       gated_(mac_stats_, "gated", "products",
              "product slots with a zero (padded) weight: multiplier gated", "gated"),
       idle_(mac_stats_, "idle", "multiplier-cycles", "multiplier-cycles without a product", "idle"),
+      skipped_(mac_stats_, "skipped", "MACs",
+               "dense-equivalent MACs never scheduled (zero activations and packed-away "
+               "kernels): the tile's dense work minus MACs minus gated slots",
+               "skipped"),
       id_reads_(kid_stats_, "id_reads", "bits",
                 "kernel-ID bits read to route products, ceil(log2 n) per product slot",
                 "id_read_bit", DataType::kKernelId),
@@ -59,6 +63,7 @@ void SparseAccum::Accept() {
                    ", actives " + std::to_string(c_.actives) + ")");
   id_bits_ = 0;
   while ((1 << id_bits_) < c_.n) ++id_bits_;
+  busy_at_start_ = macs_.value() + gated_.value();
   // Clearing is a valid bit per entry in hardware: free.
   std::fill(acc_.begin(), acc_.begin() + outputs, 0);
   list_next_ = c_.list_base - c_.list_base % word_;
@@ -243,6 +248,9 @@ void SparseAccum::Decode() {
 
 void SparseAccum::StartDrain() {
   const int64_t outputs = int64_t(c_.ho) * c_.wo * c_.channels;
+  const uint64_t dense = uint64_t(outputs) * uint64_t(c_.c) * uint64_t(c_.kh) * uint64_t(c_.kw);
+  const uint64_t busy = macs_.value() + gated_.value() - busy_at_start_;
+  skipped_.Add(dense > busy ? dense - busy : 0);
   out_bytes_.assign(size_t(outputs) * size_t(c_.out_elem_bytes), 0);
   for (int64_t i = 0; i < outputs; ++i)
     StoreElem(&out_bytes_[size_t(i) * size_t(c_.out_elem_bytes)],

@@ -148,7 +148,8 @@ class SparseAccum : public Unit {
 
   StatGroup stats_;
   StatGroup mac_stats_, kid_stats_, acc_stats_;
-  Counter macs_, gated_, idle_;
+  Counter macs_, gated_, idle_, skipped_;
+  uint64_t busy_at_start_ = 0;  // macs + gated when the current command started
   Counter id_reads_;
   Counter updates_, drains_;
   Counter list_reads_, row_reads_, stall_cycles_;

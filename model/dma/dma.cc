@@ -21,22 +21,30 @@ Dma::Dma(const DmaSpec& spec, Link<DramReq>& dram_req, Link<DramResp>& dram_resp
       bytes_loaded_(stats_, "bytes_loaded", "bytes", "bytes moved DRAM -> GLB"),
       bytes_stored_(stats_, "bytes_stored", "bytes", "bytes moved GLB -> DRAM"),
       dram_reads_(stats_, "dram_reads", "atoms", "64-byte DRAM reads issued"),
-      dram_writes_(stats_, "dram_writes", "atoms", "64-byte DRAM writes issued (masked)") {}
+      dram_writes_(stats_, "dram_writes", "atoms", "64-byte DRAM writes issued (masked)") {
+  index_fifo_bytes_ = 2 * std::max(word_, uint32_t(spec_.max_outstanding) * kActEntryBytes);
+}
+
+uint32_t Dma::RowCount() const { return job_.cmd.gather ? job_.cmd.index_count : job_.cmd.rows; }
+
+bool Dma::SegmentsLeft() const { return row_ < RowCount() && job_.cmd.row_bytes != 0; }
 
 bool Dma::NextSegment(Segment* s) {
   const DmaCmd& c = job_.cmd;
-  if (row_ >= c.rows || c.row_bytes == 0) return false;
-  const uint64_t start = c.dram_addr + uint64_t(row_) * c.dram_stride + row_off_;
+  if (!SegmentsLeft() || (c.gather && indices_.empty())) return false;
+  const uint64_t row = c.gather ? indices_.front() : row_;
+  const uint64_t start = c.dram_addr + row * c.dram_stride + row_off_;
   s->atom = start & ~uint64_t(kDramAtomBytes - 1);
   s->offset = uint32_t(start - s->atom);
   s->len = std::min<uint32_t>(kDramAtomBytes - s->offset, c.row_bytes - row_off_);
-  s->glb_addr = c.glb_addr + row_ * c.row_bytes + row_off_;
+  s->glb_addr = uint32_t(c.glb_addr + row * c.row_bytes + row_off_);
   s->dram_done = false;
   s->glb_words_left = 0;
   row_off_ += s->len;
   if (row_off_ == c.row_bytes) {
     ++row_;
     row_off_ = 0;
+    if (c.gather) indices_.pop_front();
   }
   return true;
 }
@@ -46,6 +54,32 @@ void Dma::Start() {
   active_ = true;
   row_ = row_off_ = 0;
   issued_all_ = false;
+  have_last_ = false;
+  const DmaCmd& c = job_.cmd;
+  if (c.gather && c.store)
+    throw SimError("dma: job " + std::to_string(job_.id) + " is a gather store");
+  // Only a gather reads a list; the list words span [index_next_, index_end_).
+  index_next_ = index_end_ = 0;
+  indices_.clear();
+  index_partial_.clear();
+  if (c.gather) {
+    index_next_ = c.index_glb_addr - c.index_glb_addr % word_;
+    index_end_ = c.index_glb_addr + c.index_count * uint32_t(kActEntryBytes);
+  }
+}
+
+void Dma::TakeIndexWord(const GlbResp& r) {
+  --index_reads_;
+  const uint32_t word_addr = r.tag;
+  const uint32_t lo = std::max(word_addr, job_.cmd.index_glb_addr);
+  const uint32_t hi = std::min(word_addr + word_, index_end_);
+  for (uint32_t b = lo; b < hi; ++b) {
+    index_partial_.push_back(r.data[b - word_addr]);
+    if (index_partial_.size() == size_t(kActEntryBytes)) {
+      indices_.push_back(uint32_t(index_partial_[0]) | uint32_t(index_partial_[1]) << 8);
+      index_partial_.clear();
+    }
+  }
 }
 
 void Dma::QueueGlbWrites(const Segment& s) {
@@ -53,16 +87,34 @@ void Dma::QueueGlbWrites(const Segment& s) {
 }
 
 void Dma::TickLoad() {
-  // DRAM data back: hand the segment to the GLB writer.
+  // GLB responses first, so that list words back this cycle feed this cycle's DRAM reads. The
+  // port answers in request order; reads are gather list words, writes are acknowledgements.
+  while (glb_.resp.CanPop()) {
+    const GlbResp r = glb_.resp.Pop();
+    --glb_pending_;
+    if (!r.write) TakeIndexWord(r);
+  }
+  // DRAM data back: hand the segments waiting for it (a gather's rows may share one read) to the
+  // GLB writer.
   while (dram_resp_.CanPop()) {
     const DramResp r = dram_resp_.Pop();
-    auto it = std::find_if(inflight_.begin(), inflight_.end(),
-                           [&](const Segment& s) { return s.glb_words_left == r.tag; });
-    if (it == inflight_.end()) throw SimError("dma: DRAM response with unknown tag");
-    std::memcpy(it->data.data(), r.data.data(), kDramAtomBytes);
-    QueueGlbWrites(*it);
-    bytes_loaded_.Add(it->len);
-    inflight_.erase(it);
+    bool known = false;
+    for (auto it = inflight_.begin(); it != inflight_.end();) {
+      if (it->glb_words_left != r.tag) {
+        ++it;
+        continue;
+      }
+      std::memcpy(it->data.data(), r.data.data(), kDramAtomBytes);
+      QueueGlbWrites(*it);
+      bytes_loaded_.Add(it->len);
+      it = inflight_.erase(it);
+      known = true;
+    }
+    if (!known) throw SimError("dma: DRAM response with unknown tag");
+    if (have_last_ && r.tag == last_tag_) {
+      last_data_ = r.data;
+      last_returned_ = true;
+    }
     --dram_outstanding_;
   }
   // New reads.
@@ -70,8 +122,20 @@ void Dma::TickLoad() {
          dram_req_.CanPush()) {
     Segment s;
     if (!NextSegment(&s)) {
-      issued_all_ = true;
+      if (!SegmentsLeft()) issued_all_ = true;
       break;
+    }
+    if (job_.cmd.gather && have_last_ && s.atom == last_atom_) {
+      // The previous read fetched this atom: wait for it, or use its data if it is back.
+      if (last_returned_) {
+        std::memcpy(s.data.data(), last_data_.data(), kDramAtomBytes);
+        QueueGlbWrites(s);
+        bytes_loaded_.Add(s.len);
+      } else {
+        s.glb_words_left = last_tag_;
+        inflight_.push_back(s);
+      }
+      continue;
     }
     s.glb_words_left = next_tag_++;  // loads use this field as the request tag
     DramReq r{};
@@ -83,17 +147,35 @@ void Dma::TickLoad() {
     dram_reads_.Add();
     ++dram_outstanding_;
     inflight_.push_back(s);
+    have_last_ = true;
+    last_returned_ = false;
+    last_atom_ = s.atom;
+    last_tag_ = r.tag;
   }
-  if (!issued_all_ && row_ >= job_.cmd.rows) issued_all_ = true;
-  // GLB side.
-  while (glb_.resp.CanPop()) {
-    glb_.resp.Pop();
-    --glb_pending_;
-  }
-  for (int lane = 0; lane < glb_.lanes && !glb_writes_.empty() && glb_.req.CanPush(); ++lane) {
+  if (!issued_all_ && row_ >= RowCount()) issued_all_ = true;
+  // GLB requests: row data first, then list words while the index FIFO has room for one more.
+  int lane = 0;
+  for (; lane < glb_.lanes && !glb_writes_.empty() && glb_.req.CanPush(); ++lane) {
     glb_.req.Push(glb_writes_.front());
     glb_writes_.pop_front();
     ++glb_pending_;
+  }
+  const auto fifo_used = [&] {
+    return (index_reads_ + 1) * word_ + uint32_t(indices_.size()) * kActEntryBytes +
+           uint32_t(index_partial_.size());
+  };
+  for (; lane < glb_.lanes && !issued_all_ && index_next_ < index_end_ && glb_.req.CanPush() &&
+         fifo_used() <= index_fifo_bytes_;
+       ++lane) {
+    GlbReq q;
+    q.addr = index_next_;
+    q.write = false;
+    q.tag = q.addr;
+    q.data_type = DataType::kActList;
+    glb_.req.Push(q);
+    ++glb_pending_;
+    ++index_reads_;
+    index_next_ += word_;
   }
 }
 
@@ -196,6 +278,9 @@ std::string Dma::DebugState() const {
   std::ostringstream os;
   os << "dma: active=" << active_ << " inflight=" << inflight_.size()
      << " dram_outstanding=" << dram_outstanding_ << " glb_pending=" << glb_pending_;
+  if (active_ && job_.cmd.gather)
+    os << " gather: rows_done=" << row_ << "/" << job_.cmd.index_count
+       << " indices_buffered=" << indices_.size() << " list_reads_pending=" << index_reads_;
   return os.str();
 }
 

@@ -1,14 +1,37 @@
-// DMA engine: moves 2-D tiles between DRAM and the global buffer.
+// DMA engine: moves 2-D tiles between DRAM and the global buffer, and gathers rows named by an
+// active list.
 //
-// Function: executes DmaCmds in order. A load splits each row into 64-byte DRAM atoms, keeps up
-// to `max_outstanding` reads in flight (responses may return out of order: the DRAM schedules
-// FR-FCFS), and writes each returned segment into the GLB word by word with byte enables. A
-// store reads the GLB words of each segment, then writes the atom to DRAM with a byte mask.
-// A command is finished when every DRAM and GLB write is acknowledged; then its index is pushed
-// on done(). Double buffering is the controller's: it queues the next tile's loads while the
-// array computes on the other half of the GLB.
+// Function: executes DmaJobs one at a time, in order. A load splits each row into 64-byte DRAM
+// atoms, keeps up to `max_outstanding` reads in flight (responses may return out of order: the
+// DRAM schedules FR-FCFS), and writes each returned segment into the GLB word by word with byte
+// enables. A store reads the GLB words of each segment, then writes the atom to DRAM with a byte
+// mask. A job is finished when every DRAM and GLB write is acknowledged; then its id is pushed on
+// done(). Double buffering is the controller's: it queues the next tile's loads while the array
+// computes on the other half of the GLB.
+//
+// Gather (a load with cmd.gather; a gather store is a SimError): the rows are named by an active
+// list already in the GLB, `index_count` records of kActEntryBytes at index_glb_addr (uint16 LE
+// index in bytes 0..1). The DMA reads the list in order through its own GLB port (word reads
+// counted as DataType::kActList) into an index FIFO of 2 * max(word, max_outstanding records)
+// bytes: enough that DRAM reads never wait for the list while the next word is on its way, small
+// enough to be a real buffer. A record with index i moves row_bytes from DRAM
+// dram_addr + i * dram_stride to GLB glb_addr + i * row_bytes exactly as a load moves a row.
+// DRAM reads start as soon as the first index is known. A row whose first atom is the atom the
+// previous row's last read fetched (sorted lists, short or unaligned rows) takes its bytes from
+// that read: every DRAM atom of a run of such rows is read once. bytes_loaded counts only row
+// bytes (not the list).
+//
+// Ordering: a job starts only after the previous one pushed done(), i.e. after all its GLB writes
+// were acknowledged, so a gather reads a list written by the load just before it.
+//
+// Latency (idle GLB and DRAM): a job popped from cmd() in cycle t issues its first DRAM read (load)
+// or GLB read (store) in cycle t; a gather issues its first list read in cycle t and its first
+// DRAM read in t + 2, when the first list word is back. done() is pushed in the cycle the last
+// acknowledgement is popped; a job with no bytes (rows, row_bytes or index_count 0) is done in
+// cycle t.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -57,8 +80,12 @@ class Dma : public Unit {
     bool dram_done = false;     // store: every GLB read of the segment issued
     uint32_t offset_issue = 0;  // store: next GLB word to read
   };
-  bool NextSegment(Segment* s);  // the active command's next segment, false at its end
+  uint32_t RowCount() const;  // rows of the active job (gather: list records)
+  bool SegmentsLeft() const;  // the active job has rows not yet split into segments
+  // The active job's next segment; false at its end or while a gather waits for its next index.
+  bool NextSegment(Segment* s);
   void Start();
+  void TakeIndexWord(const GlbResp& r);  // gather: list bytes from one GLB word read
   void TickLoad();
   void TickStore();
   void QueueGlbWrites(const Segment& s);
@@ -80,6 +107,17 @@ class Dma : public Unit {
   std::deque<GlbReq> glb_writes_;  // load: words waiting for the GLB port
   uint32_t glb_pending_ = 0;       // GLB requests sent, response not yet back
   uint32_t next_tag_ = 0;
+
+  // Gather: the list fetch, and the last DRAM read (whose atom the next row may share).
+  uint32_t index_fifo_bytes_;
+  uint32_t index_next_ = 0, index_end_ = 0;  // next list word to read; end of the list
+  uint32_t index_reads_ = 0;                 // list word reads sent, data not yet back
+  std::vector<uint8_t> index_partial_;       // bytes of a record split across words
+  std::deque<uint32_t> indices_;             // indices read, rows not yet fully issued
+  bool have_last_ = false, last_returned_ = false;
+  uint64_t last_atom_ = 0;
+  uint32_t last_tag_ = 0;
+  std::array<uint8_t, kDramAtomBytes> last_data_{};
 
   StatGroup stats_;
   Counter bytes_loaded_, bytes_stored_, dram_reads_, dram_writes_;

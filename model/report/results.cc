@@ -423,13 +423,13 @@ void PrintChipComparison(std::ostream& os, const ArchSpec& arch, const EnergyTab
       break;
     }
   os << "  " << std::left << std::setw(14) << "mode" << std::setw(17) << "workload" << std::right
-     << std::setw(12) << "mults/inst" << std::setw(13) << "SRAM KiB/inst" << std::setw(11)
+     << std::setw(12) << "mults/inst" << std::setw(15) << "SRAM KiB/inst" << std::setw(11)
      << "instances" << std::setw(13) << "limited by" << std::setw(11) << "cycles" << std::setw(13)
      << "chip inf/s" << std::setw(10) << "vs first" << std::setw(16)
      << ("energy/inf " + u.label) << std::setw(8) << "check" << "\n";
   for (const ChipResult& r : runs) {
     os << "  " << std::left << std::setw(14) << r.mode << std::setw(17) << r.workload
-       << std::right << std::setw(12) << Grouped(uint64_t(r.needs.multipliers)) << std::setw(13)
+       << std::right << std::setw(12) << Grouped(uint64_t(r.needs.multipliers)) << std::setw(15)
        << Grouped(uint64_t((r.needs.sram_bytes + 1023) / 1024)) << std::setw(11)
        << r.fit.instances << std::setw(13) << r.fit.limit;
     if (r.fit.instances == 0) {
