@@ -189,6 +189,7 @@ class Compiler {
     p.weight_n_tile.assign(w_.layers.size(), 0);
     p.id_addr.assign(w_.layers.size(), 0);
     p.packed.assign(w_.layers.size(), false);
+    p.channel_major.assign(w_.layers.size(), false);
     program_ = &p;
     const bool sparse = mode_ != Mode::kDense;
     for (size_t i = 0; i < w_.layers.size(); ++i) {
@@ -224,7 +225,7 @@ class Compiler {
       const LayerKind kind = g.main->kind;
       const bool mac = kind == LayerKind::kConv || kind == LayerKind::kLinear;
       if (mac) {
-        op.engine = !sparse ? OpEngine::kArray
+        op.engine = !sparse      ? OpEngine::kArray
                     : in_is_list ? OpEngine::kSparseSparse
                                  : OpEngine::kCs;
       } else {
@@ -235,9 +236,8 @@ class Compiler {
           gi + 1 < groups.size() && (groups[gi + 1].main->kind == LayerKind::kConv ||
                                      groups[gi + 1].main->kind == LayerKind::kLinear);
       op.out_is_list = kind == LayerKind::kKwta && mode_ == Mode::kSparseSparse && next_mac;
-      op.out_addr = alloc(op.out_is_list
-                              ? uint64_t(last.kwta_k()) * kActEntryBytes
-                              : uint64_t(last.out.size()) * ElemBytes(last.out_type));
+      op.out_addr = alloc(op.out_is_list ? uint64_t(last.kwta_k()) * kActEntryBytes
+                                         : uint64_t(last.out.size()) * ElemBytes(last.out_type));
       if (in_is_list && op.engine != OpEngine::kSparseSparse)
         throw SimError("compile: an active list feeds a non-sparse-sparse op");
       switch (op.engine) {
@@ -306,12 +306,14 @@ class Compiler {
       if (N > a_.cs.max_n)
         throw InputError(a_.source, "cs.max_n",
                          "layer '" + l.name + "' packs " + std::to_string(N) +
-                             " kernels per group, the engine has " +
-                             std::to_string(a_.cs.max_n) + " accumulators",
+                             " kernels per group, the engine has " + std::to_string(a_.cs.max_n) +
+                             " accumulators",
                          ">= " + std::to_string(N) + " for " + w_.name);
     }
     // Channels of units [u0, u0 + n).
-    auto channels = [&](int64_t u0, int64_t n) { return std::min<int64_t>(M, (u0 + n) * N) - u0 * N; };
+    auto channels = [&](int64_t u0, int64_t n) {
+      return std::min<int64_t>(M, (u0 + n) * N) - u0 * N;
+    };
     // ws: reduction entries per row and rows used, so that the K reduction needs fewest passes.
     const int rf = cs ? a_.cs.weight_rf_entries / a_.cs.weight_buffers
                       : a_.pe.weight_rf_entries / a_.pe.weight_buffers;
@@ -327,13 +329,12 @@ class Compiler {
       const int64_t P = int64_t(rows_out) * Wo;
       t.in_bytes = AlignUp(uint64_t(rows_in) * W * C);
       t.w_bytes = AlignUp(uint64_t(n_tile) * K) * w_arrays;
-      t.psum_bytes = (ws && k_passes > 1)
-                         ? AlignUp(uint64_t(P) * channels(0, std::min(Cols, n_tile)) * 4)
-                         : 0;
+      t.psum_bytes =
+          (ws && k_passes > 1) ? AlignUp(uint64_t(P) * channels(0, std::min(Cols, n_tile)) * 4) : 0;
       t.out_bytes = AlignUp(uint64_t(P) * channels(0, n_tile) * out_elem);
       const int64_t row_tiles = CeilDiv(Ho, rows_out), n_tiles = CeilDiv(units, n_tile);
-      t.traffic = uint64_t(n_tiles) * row_tiles * t.in_bytes +
-                  uint64_t(row_tiles) * units * K * w_arrays;
+      t.traffic =
+          uint64_t(n_tiles) * row_tiles * t.in_bytes + uint64_t(row_tiles) * units * K * w_arrays;
       return t;
     };
     auto fits = [&](const ConvTiling& t) {
@@ -461,8 +462,8 @@ class Compiler {
               ps.id = ps.weight;
               ps.id.geom = id_geom;
             }
-            ps.array = ArrayCmd{Dataflow::kWeightStationary, rows, cols_used, k0, K, kp, P,
-                                N, out_cols};
+            ps.array =
+                ArrayCmd{Dataflow::kWeightStationary, rows, cols_used, k0, K, kp, P, N, out_cols};
             ps.collect = cc;
             ps.collect.first = j == 0;
             ps.collect.last = j == k_passes - 1;
@@ -482,8 +483,8 @@ class Compiler {
               ps.input = StreamCmd{StreamKind::kOsInput, geom, rows, uint64_t(K), 0, 0, p0, ns, P};
               ps.weight =
                   StreamCmd{StreamKind::kOsWeight, geom, cols_used, uint64_t(K), 0, 0, p0, ns, P};
-              ps.array = ArrayCmd{Dataflow::kOutputStationary, rows, cols_used, 0, K, 0, rows,
-                                  1, cols_used};
+              ps.array = ArrayCmd{
+                  Dataflow::kOutputStationary, rows, cols_used, 0, K, 0, rows, 1, cols_used};
               ps.collect = cc;
               ps.collect.p0 = p0;
               ps.collect.pixels = rows;
@@ -567,13 +568,14 @@ class Compiler {
     };
     // Fewest tiles (each re-reads the list), then equal sizes.
     int ut = units;
-    while (ut > 1 && (need(ut) > half_ || P * std::min<int64_t>(M, int64_t(ut) * N) >
-                                              a_.cs.accumulators))
+    while (ut > 1 &&
+           (need(ut) > half_ || P * std::min<int64_t>(M, int64_t(ut) * N) > a_.cs.accumulators))
       --ut;
     if (need(ut) > half_) TooSmall(l, need(ut));
     const int tiles = int(CeilDiv(units, ut));
     ut = int(CeilDiv(units, tiles));
     program_->weight_n_tile[size_t(g.first)] = ut;
+    program_->channel_major[size_t(g.first)] = !linear;
     for (int u0 = 0, ti = 0; u0 < units; u0 += ut, ++ti) {
       const int n_tile = std::min(ut, units - u0);
       const int ch0 = u0 * N;
@@ -593,6 +595,7 @@ class Compiler {
       c.pad = linear ? 0 : l.pad;
       c.ho = Ho;
       c.wo = Wo;
+      c.channel_major = !linear;
       c.w_base = base + uint32_t(list_bytes);
       c.id_base = c.w_base + uint32_t(AlignUp(uint64_t(ut) * K));
       c.groups = n_tile;
@@ -714,8 +717,8 @@ void DumpProgram(const Program& p, std::ostream& os) {
        << op.tiles.size() << " tiles, " << op.macs << " dense MACs, in@" << op.in_addr
        << (op.in_is_list ? " (list)" : "") << " w@" << op.w_addr;
     if (op.groups > 0)
-      os << " ids@" << op.id_addr << " N=" << op.pack_n << " groups=" << op.groups
-         << " packing " << op.nonzeros << "/" << op.slots;
+      os << " ids@" << op.id_addr << " N=" << op.pack_n << " groups=" << op.groups << " packing "
+         << op.nonzeros << "/" << op.slots;
     os << " out@" << op.out_addr << (op.out_is_list ? " (list)" : "") << "\n";
     for (size_t i = 0; i < op.tiles.size(); ++i) {
       const Tile& t = op.tiles[i];

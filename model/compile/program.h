@@ -17,7 +17,7 @@ namespace cssim {
 // One DMA transfer: `rows` rows of `row_bytes`, DRAM rows `dram_stride` apart, packed densely in
 // the GLB from glb_addr.
 struct DmaCmd {
-  bool store = false;  // false: DRAM -> GLB; true: GLB -> DRAM
+  bool store = false;                     // false: DRAM -> GLB; true: GLB -> DRAM
   DataType data_type = DataType::kInput;  // what the bytes are, for per-type traffic and energy
   uint64_t dram_addr = 0;
   uint64_t dram_stride = 0;
@@ -163,6 +163,10 @@ struct SsCmd {
   int kh = 1, kw = 1, stride = 1, pad = 0;
   int ho = 1, wo = 1;  // output map
   uint32_t w_base = 0, id_base = 0;
+  // Row order. false: k = (ky * kw + kx) * c_in + c, the compiled order (a linear layer's rows
+  // are then HWC, so a row index is an active-list index). true: k = (c * kh + ky) * kw + kx,
+  // so that the kh * kw rows one active input of a conv meets are contiguous in the GLB.
+  bool channel_major = false;
   int groups = 0;    // groups in the tile: the packed row length
   int n = 1;         // kernels per group
   int channels = 0;  // output channels of the tile (group g local covers g*n .. g*n+n-1)
@@ -221,6 +225,7 @@ struct Program {
   std::vector<int> weight_n_tile;     // per workload layer: channels (CS: groups) per weight block
   std::vector<uint64_t> id_addr;      // per workload layer: CS kernel-ID array (0 when none)
   std::vector<bool> packed;           // per workload layer: weights in the CS packed layout
+  std::vector<bool> channel_major;    // per workload layer: packed rows in (c, ky, kx) order
   uint64_t output_addr = 0;
   Shape output_shape;
   ElemType output_type = ElemType::kInt8;

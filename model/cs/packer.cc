@@ -110,4 +110,21 @@ std::vector<uint8_t> BlockedIds(const PackedLayer& p, int groups_per_block) {
   return Blocked(p.id, p, groups_per_block);
 }
 
+PackedLayer ChannelMajor(const PackedLayer& p, const Layer& l) {
+  if (l.kind != LayerKind::kConv) throw SimError("packer: channel-major order is for conv layers");
+  const int64_t C = l.in.c, kh = l.kernel_h, kw = l.kernel_w;
+  if (C * kh * kw != p.fan_in) throw SimError("packer: layer does not match the packing");
+  PackedLayer out = p;
+  for (int64_t g = 0; g < p.groups; ++g)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t ky = 0; ky < kh; ++ky)
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          const size_t from = size_t(g * p.fan_in + (ky * kw + kx) * C + c);
+          const size_t to = size_t(g * p.fan_in + (c * kh + ky) * kw + kx);
+          out.value[to] = p.value[from];
+          out.id[to] = p.id[from];
+        }
+  return out;
+}
+
 }  // namespace cssim

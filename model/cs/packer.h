@@ -40,6 +40,11 @@ struct PackedLayer {
 PackedLayer PackLayer(const Layer& l, const std::vector<int8_t>& nchw, const std::string& source,
                       int index);
 
+// The same packing with the fan-in in channel-major order, k = (c * kh + ky) * kw + kx (conv
+// only): the layout of the sparse-sparse scatter form, where one active input (c, y, x) meets
+// the kh * kw consecutive rows of channel c.
+PackedLayer ChannelMajor(const PackedLayer& p, const Layer& l);
+
 // The DRAM/GLB layout of the packed values and IDs: blocks of `groups_per_block` groups (the
 // last block may be smaller), each block [k][g_local], so that row k of a block (one value per
 // group) is contiguous: the transposed rows of the sparse-sparse form, and one weight beat of the

@@ -64,6 +64,7 @@ void SparseAccum::Accept() {
   id_bits_ = 0;
   while ((1 << id_bits_) < c_.n) ++id_bits_;
   busy_at_start_ = macs_.value() + gated_.value();
+  last_read_[0] = last_read_[1] = LastRead{};
   // Clearing is a valid bit per entry in hardware: free.
   std::fill(acc_.begin(), acc_.begin() + outputs, 0);
   list_next_ = c_.list_base - c_.list_base % word_;
@@ -99,13 +100,32 @@ void SparseAccum::Respond(const GlbResp& r) {
     list_arrived_ = copy(c_.list_base, list_bytes_);
     return;
   }
-  Row& row = inputs_[size_t(q.input - front_seq_)].rows[q.row];
-  const uint64_t offset = uint64_t(row.k) * uint64_t(c_.groups);
-  if (q.kind == ReadKind::kValue)
-    copy(c_.w_base + offset, row.value);
-  else
-    copy(c_.id_base + offset, row.id);
+  FillRow(q.input, q.row, q.kind, q.addr, r.data);
+  for (const auto& [input, index] : q.also) FillRow(input, index, q.kind, q.addr, r.data);
+  LastRead& last = last_read_[q.kind == ReadKind::kValue ? 0 : 1];
+  if (last.valid && last.serial == q.serial) {
+    last.arrived = true;
+    last.data = r.data;
+  }
+}
+
+void SparseAccum::FillRow(uint64_t input, uint32_t index, ReadKind kind, uint32_t addr,
+                          const std::array<uint8_t, kMaxGlbWordBytes>& data) {
+  Row& row = inputs_[size_t(input - front_seq_)].rows[index];
+  const uint64_t base =
+      (kind == ReadKind::kValue ? c_.w_base : c_.id_base) + uint64_t(row.k) * uint64_t(c_.groups);
+  std::vector<uint8_t>& dst = kind == ReadKind::kValue ? row.value : row.id;
+  const uint64_t lo = std::max<uint64_t>(addr, base);
+  const uint64_t hi = std::min<uint64_t>(uint64_t(addr) + word_, base + dst.size());
+  for (uint64_t x = lo; x < hi; ++x) dst[size_t(x - base)] = data[size_t(x - addr)];
   --row.words_pending;
+}
+
+SparseAccum::Read* SparseAccum::FindRead(uint64_t serial) {
+  for (auto* q : {&row_queue_, &pending_})
+    for (auto it = q->rbegin(); it != q->rend(); ++it)
+      if (it->kind != ReadKind::kList && it->serial == serial) return &*it;
+  throw SimError("ss: lost track of a row read");
 }
 
 bool SparseAccum::Mac() {
@@ -198,8 +218,17 @@ void SparseAccum::Admit() {
          {std::pair{ReadKind::kValue, c_.w_base}, std::pair{ReadKind::kId, c_.id_base}}) {
       const uint64_t lo = base + uint64_t(row.k) * uint64_t(c_.groups);
       for (uint64_t a = lo - lo % word_; a < lo + uint64_t(c_.groups); a += word_) {
-        row_queue_.push_back(Read{uint32_t(a), kind, seq, uint32_t(admit_row_)});
+        LastRead& last = last_read_[kind == ReadKind::kValue ? 0 : 1];
         ++row.words_pending;
+        if (last.valid && last.addr == a && last.input == seq) {
+          if (last.arrived)
+            FillRow(seq, uint32_t(admit_row_), kind, uint32_t(a), last.data);
+          else
+            FindRead(last.serial)->also.emplace_back(seq, uint32_t(admit_row_));
+          continue;
+        }
+        row_queue_.push_back(Read{uint32_t(a), kind, seq, uint32_t(admit_row_), next_serial_});
+        last = LastRead{true, uint32_t(a), seq, next_serial_++, false, {}};
       }
     }
     buffered_products_ += c_.groups;
@@ -233,7 +262,8 @@ void SparseAccum::Decode() {
       const int64_t nx = x + c_.pad - kx;
       if (nx < 0 || nx % c_.stride != 0 || nx / c_.stride >= c_.wo) continue;
       Row row;
-      row.k = (int64_t(ky) * c_.kw + kx) * c_.c + ch;
+      row.k = c_.channel_major ? (int64_t(ch) * c_.kh + ky) * c_.kw + kx
+                               : (int64_t(ky) * c_.kw + kx) * c_.c + ch;
       row.pixel = ny / c_.stride * c_.wo + nx / c_.stride;
       row.value.assign(size_t(c_.groups), 0);
       row.id.assign(size_t(c_.groups), 0);

@@ -79,9 +79,29 @@ class SparseAccum : public Unit {
   struct Read {
     uint32_t addr;
     ReadKind kind;
-    uint64_t input;  // sequence number of the active input (row reads)
-    uint32_t row;    // row of that input (row reads)
+    uint64_t input;       // sequence number of the active input (row reads)
+    uint32_t row;         // row of that input (row reads)
+    uint64_t serial = 0;  // row reads: issue order, to find the read again
+    // Further rows (input, row) served by the same word: consecutive rows of one input share
+    // the word at their boundary (a row-fetch register holds the last word of each kind).
+    std::vector<std::pair<uint64_t, uint32_t>> also = {};
   };
+  // The queued or in-flight read with this serial.
+  Read* FindRead(uint64_t serial);
+  // Copies the bytes of word `addr` that belong to row `index` of input `input`.
+  void FillRow(uint64_t input, uint32_t index, ReadKind kind, uint32_t addr,
+               const std::array<uint8_t, kMaxGlbWordBytes>& data);
+  // The row-fetch register of one kind: the last word read for the current input, so that the
+  // next row, which starts in that word, need not read it again.
+  struct LastRead {
+    bool valid = false;
+    uint32_t addr = 0;
+    uint64_t input = 0, serial = 0;
+    bool arrived = false;
+    std::array<uint8_t, kMaxGlbWordBytes> data{};
+  };
+  LastRead last_read_[2];  // kValue, kId
+  uint64_t next_serial_ = 0;
   // One valid kernel offset of an active input: its packed weight row.
   struct Row {
     int64_t k = 0;      // packed row index

@@ -22,6 +22,8 @@ Dma::Dma(const DmaSpec& spec, Link<DramReq>& dram_req, Link<DramResp>& dram_resp
       bytes_stored_(stats_, "bytes_stored", "bytes", "bytes moved GLB -> DRAM"),
       dram_reads_(stats_, "dram_reads", "atoms", "64-byte DRAM reads issued"),
       dram_writes_(stats_, "dram_writes", "atoms", "64-byte DRAM writes issued (masked)") {
+  // At least word + kActEntryBytes - 1: a word can always be read while a record split across
+  // words waits for its tail, so the list fetch never deadlocks.
   index_fifo_bytes_ = 2 * std::max(word_, uint32_t(spec_.max_outstanding) * kActEntryBytes);
 }
 

@@ -11,15 +11,16 @@
 //
 // Gather (a load with cmd.gather; a gather store is a SimError): the rows are named by an active
 // list already in the GLB, `index_count` records of kActEntryBytes at index_glb_addr (uint16 LE
-// index in bytes 0..1). The DMA reads the list in order through its own GLB port (word reads
-// counted as DataType::kActList) into an index FIFO of 2 * max(word, max_outstanding records)
-// bytes: enough that DRAM reads never wait for the list while the next word is on its way, small
-// enough to be a real buffer. A record with index i moves row_bytes from DRAM
-// dram_addr + i * dram_stride to GLB glb_addr + i * row_bytes exactly as a load moves a row.
-// DRAM reads start as soon as the first index is known. A row whose first atom is the atom the
-// previous row's last read fetched (sorted lists, short or unaligned rows) takes its bytes from
-// that read: every DRAM atom of a run of such rows is read once. bytes_loaded counts only row
-// bytes (not the list).
+// index in bytes 0..1). The DMA reads the list in order through its own GLB port (word reads,
+// counted as DataType::kActList; row writes go first when both wait for a lane) into an index
+// FIFO of 2 * max(GLB word, max_outstanding records) bytes (our choice: the next word can be on
+// its way while the current one feeds the DRAM reads). A record with index i moves row_bytes from
+// DRAM dram_addr + i * dram_stride to GLB glb_addr + i * row_bytes exactly as a load moves a row,
+// and its DRAM reads start as soon as the index is known (the first at t + 2, below). A row whose
+// first atom is the atom of the previous DRAM read takes its bytes from that read instead of
+// reading it again, so a sorted list with dram_stride >= row_bytes reads each needed atom exactly
+// once (a plain load reads an atom shared by two rows twice; it is left so, cycle-identical to
+// before gathers existed). bytes_loaded counts only row bytes, not the list.
 //
 // Ordering: a job starts only after the previous one pushed done(), i.e. after all its GLB writes
 // were acknowledged, so a gather reads a list written by the load just before it.

@@ -340,7 +340,8 @@ void PrintSummary(std::ostream& os, const RunResult& r) {
   row("MACs (performed)", Grouped(uint64_t(r.macs)));
   row(r.mode == "dense" ? "PEs" : "CS multipliers", Grouped(uint64_t(r.pe_count)));
   row("MAC utilisation", Fixed(100 * r.mac_utilization, 2) + " %");
-  if (r.packing_efficiency > 0) row("packing efficiency", Fixed(100 * r.packing_efficiency, 1) + " %");
+  if (r.packing_efficiency > 0)
+    row("packing efficiency", Fixed(100 * r.packing_efficiency, 1) + " %");
   row("energy per inference", Fixed(total * u.scale, 3) + " " + u.label);
   row("energy per MAC", Fixed(PerMac(total, r.macs), 4) + " " + u.per_mac_label);
   row("output check", r.output_check);
@@ -359,10 +360,10 @@ void PrintSummary(std::ostream& os, const RunResult& r) {
     kind_w = std::max(kind_w, l.kind.size());
   }
   os << "\n  " << std::left << std::setw(int(name_w)) << "layer"
-     << "  " << std::setw(int(kind_w)) << "kind" << "  " << std::setw(7) << "engine" << std::right
-     << std::setw(12) << "cycles" << std::setw(13) << "MACs" << std::setw(8) << "util %"
-     << std::setw(4) << "N" << std::setw(8) << "pack %" << std::setw(14) << ("energy " + u.label)
-     << "\n";
+     << "  " << std::setw(int(kind_w)) << "kind"
+     << "  " << std::setw(7) << "engine" << std::right << std::setw(12) << "cycles" << std::setw(13)
+     << "MACs" << std::setw(8) << "util %" << std::setw(4) << "N" << std::setw(8) << "pack %"
+     << std::setw(14) << ("energy " + u.label) << "\n";
   for (const LayerResult& l : r.layers) {
     os << "  " << std::left << std::setw(int(name_w)) << l.name << "  " << std::setw(int(kind_w))
        << l.kind << "  " << std::setw(7) << l.engine << std::right << std::setw(12)
@@ -386,18 +387,17 @@ void PrintComparison(std::ostream& os, const std::vector<RunResult>& runs) {
      << "first row)\n\n";
   os << "  " << std::left << std::setw(14) << "mode" << std::setw(int(wl_w) + 2) << "workload"
      << std::right << std::setw(10) << "cycles" << std::setw(12) << "inf/s" << std::setw(10)
-     << "speed-up" << std::setw(16) << ("energy/inf " + u.label) << std::setw(14)
-     << "energy ratio" << std::setw(11) << "MAC util" << std::setw(10) << "packing"
-     << std::setw(8) << "check" << "\n";
+     << "speed-up" << std::setw(16) << ("energy/inf " + u.label) << std::setw(14) << "energy ratio"
+     << std::setw(11) << "MAC util" << std::setw(10) << "packing" << std::setw(8) << "check"
+     << "\n";
   for (const RunResult& r : runs) {
     const double speedup = double(base.cycles) / double(r.cycles);
     const double ratio = base.energy.total_pj / r.energy.total_pj;
     os << "  " << std::left << std::setw(14) << r.mode << std::setw(int(wl_w) + 2)
        << r.workload.name << std::right << std::setw(10) << Grouped(r.cycles) << std::setw(12)
-       << Fixed(r.inferences_per_s, 0) << std::setw(9) << Fixed(speedup, 2) << "x"
-       << std::setw(16) << Fixed(r.energy.total_pj * u.scale, 2) << std::setw(13)
-       << Fixed(ratio, 2) << "x" << std::setw(9) << Fixed(100 * r.mac_utilization, 1) << " %"
-       << std::setw(8)
+       << Fixed(r.inferences_per_s, 0) << std::setw(9) << Fixed(speedup, 2) << "x" << std::setw(16)
+       << Fixed(r.energy.total_pj * u.scale, 2) << std::setw(13) << Fixed(ratio, 2) << "x"
+       << std::setw(9) << Fixed(100 * r.mac_utilization, 1) << " %" << std::setw(8)
        << (r.packing_efficiency > 0 ? Fixed(100 * r.packing_efficiency, 1) + " %"
                                     : std::string("-"))
        << std::setw(8) << (r.output_check == "bit-exact" ? "exact" : r.output_check) << "\n";
@@ -425,13 +425,14 @@ void PrintChipComparison(std::ostream& os, const ArchSpec& arch, const EnergyTab
   os << "  " << std::left << std::setw(14) << "mode" << std::setw(17) << "workload" << std::right
      << std::setw(12) << "mults/inst" << std::setw(15) << "SRAM KiB/inst" << std::setw(11)
      << "instances" << std::setw(13) << "limited by" << std::setw(11) << "cycles" << std::setw(13)
-     << "chip inf/s" << std::setw(10) << "vs first" << std::setw(16)
-     << ("energy/inf " + u.label) << std::setw(8) << "check" << "\n";
+     << "chip inf/s" << std::setw(10) << "vs first" << std::setw(16) << ("energy/inf " + u.label)
+     << std::setw(8) << "check"
+     << "\n";
   for (const ChipResult& r : runs) {
-    os << "  " << std::left << std::setw(14) << r.mode << std::setw(17) << r.workload
-       << std::right << std::setw(12) << Grouped(uint64_t(r.needs.multipliers)) << std::setw(15)
-       << Grouped(uint64_t((r.needs.sram_bytes + 1023) / 1024)) << std::setw(11)
-       << r.fit.instances << std::setw(13) << r.fit.limit;
+    os << "  " << std::left << std::setw(14) << r.mode << std::setw(17) << r.workload << std::right
+       << std::setw(12) << Grouped(uint64_t(r.needs.multipliers)) << std::setw(15)
+       << Grouped(uint64_t((r.needs.sram_bytes + 1023) / 1024)) << std::setw(11) << r.fit.instances
+       << std::setw(13) << r.fit.limit;
     if (r.fit.instances == 0) {
       os << "   does not fit: one instance needs more " << r.fit.limit << " than the chip has\n";
       continue;

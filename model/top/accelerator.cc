@@ -61,14 +61,13 @@ Accelerator::Accelerator(const ArchSpec& a, const Program& program, std::unique_
       kwta_(a.kwta, kwta_port_, a.glb.bank_width_bytes, root_),
       vector_(a.ppu, vector_port_, a.glb.bank_width_bytes, root_),
       controller_(program,
-                  ControllerPorts{
-                      dma_.cmd(), dma_.done(),
-                      EnginePorts{input_.cmd(), weight_.cmd(), nullptr, array_.cmd(),
-                                  collector_.cmd(), collector_.done()},
-                      EnginePorts{cs_input_.cmd(), cs_weight_.cmd(), &cs_id_.cmd(), cs_.cmd(),
-                                  cs_collector_.cmd(), cs_collector_.done()},
-                      vector_.cmd(), vector_.done(), kwta_.cmd(), kwta_.done(), ss_.cmd(),
-                      ss_.done()}) {}
+                  ControllerPorts{dma_.cmd(), dma_.done(),
+                                  EnginePorts{input_.cmd(), weight_.cmd(), nullptr, array_.cmd(),
+                                              collector_.cmd(), collector_.done()},
+                                  EnginePorts{cs_input_.cmd(), cs_weight_.cmd(), &cs_id_.cmd(),
+                                              cs_.cmd(), cs_collector_.cmd(), cs_collector_.done()},
+                                  vector_.cmd(), vector_.done(), kwta_.cmd(), kwta_.done(),
+                                  ss_.cmd(), ss_.done()}) {}
 
 void Accelerator::AddTo(Engine& e, const std::string& prefix) {
   e.AddUnit(&controller_, prefix + "controller");

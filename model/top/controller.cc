@@ -93,8 +93,8 @@ void Controller::Tick(Cycle now) {
     ++(store ? tiles_[tile].stores_done : tiles_[tile].loads_done);
     progress_ = true;
   }
-  for (Link<uint32_t>* d : {&p_.array.collect_done, &p_.cs.collect_done, &p_.vector_done,
-                            &p_.kwta_done, &p_.ss_done})
+  for (Link<uint32_t>* d :
+       {&p_.array.collect_done, &p_.cs.collect_done, &p_.vector_done, &p_.kwta_done, &p_.ss_done})
     CountDone(*d);
 
   // Stores of finished tiles, in order (the DMA is in order anyway).

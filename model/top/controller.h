@@ -65,7 +65,8 @@ class Controller : public Unit {
   };
   void StartOp();
   bool IssueDma(size_t tile, bool store);
-  bool IssueWork(const Tile& t, size_t index);  // work item `index` of tile t, if its unit can take it
+  bool IssueWork(const Tile& t,
+                 size_t index);  // work item `index` of tile t, if its unit can take it
   void CountDone(Link<uint32_t>& done);
   static size_t WorkItems(const Tile& t);
 

@@ -8,11 +8,11 @@
 #include "model/base/error.h"
 #include "model/compile/compile.h"
 #include "model/cs/packer.h"
+#include "model/dram/dram_mux.h"
 #include "model/ref/data.h"
 #include "model/ref/ref.h"
 #include "model/top/accelerator.h"
 #include "model/top/sc_top.h"
-#include "model/dram/dram_mux.h"
 
 namespace cssim {
 namespace {
@@ -44,8 +44,9 @@ void CheckOutput(Dram& dram, uint64_t addr, const Layer& l, const std::vector<in
         }
         const int32_t want = ref[(size_t(c) * s.h + y) * s.w + x];
         if (got != want)
-          Mismatch(l, "(c=" + std::to_string(c) + ", y=" + std::to_string(y) +
-                          ", x=" + std::to_string(x) + ")",
+          Mismatch(l,
+                   "(c=" + std::to_string(c) + ", y=" + std::to_string(y) +
+                       ", x=" + std::to_string(x) + ")",
                    want, got);
       }
 }
@@ -112,11 +113,11 @@ void LoadNetwork(Dram& dram, uint64_t base, const Program& program, const Worklo
                 w.size());
       continue;
     }
-    const PackedLayer packed = PackLayer(l, dense, workload.source, int(i));
+    PackedLayer packed = PackLayer(l, dense, workload.source, int(i));
+    if (program.channel_major[i]) packed = ChannelMajor(packed, l);
     const std::vector<int8_t> v = BlockedValues(packed, program.weight_n_tile[i]);
     const std::vector<uint8_t> id = BlockedIds(packed, program.weight_n_tile[i]);
-    dram.Load(base + program.weight_addr[i], reinterpret_cast<const uint8_t*>(v.data()),
-              v.size());
+    dram.Load(base + program.weight_addr[i], reinterpret_cast<const uint8_t*>(v.data()), v.size());
     dram.Load(base + program.id_addr[i], id.data(), id.size());
   }
 }
@@ -285,7 +286,6 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
   return r;
 }
 
-
 namespace {
 
 void AddEnergy(EnergyReport* into, const EnergyReport& r) {
@@ -325,8 +325,8 @@ ChipResult RunChip(const ArchSpec& arch, const ChipSpec& chip, const Workload& w
   std::vector<std::unique_ptr<Accelerator>> accs;
   for (int i = 0; i < r.fit.instances; ++i) {
     const std::string name = "inst" + std::to_string(i);
-    accs.push_back(std::make_unique<Accelerator>(arch, program,
-                                                 DramPort{mux.req(i), mux.resp(i)}, name));
+    accs.push_back(
+        std::make_unique<Accelerator>(arch, program, DramPort{mux.req(i), mux.resp(i)}, name));
     accs.back()->AddTo(engine, name + "_");
     energy.Validate(accs.back()->stats());
     LoadNetwork(dram, bases[size_t(i)], program, workload);
@@ -343,9 +343,8 @@ ChipResult RunChip(const ArchSpec& arch, const ChipSpec& chip, const Workload& w
       if (!a->controller().done()) return false;
     return true;
   };
-  r.cycles = options.kernel == Kernel::kSystemC
-                 ? RunSystemC(engine, arch.clock_mhz, done, on_cycle)
-                 : engine.Run(done, on_cycle);
+  r.cycles = options.kernel == Kernel::kSystemC ? RunSystemC(engine, arch.clock_mhz, done, on_cycle)
+                                                : engine.Run(done, on_cycle);
   r.instance_cycles = finish;
   // Multipliers are idle whenever they do no MAC until the whole chip is done.
   for (const auto& a : accs) {

@@ -38,9 +38,9 @@ struct LayerResult {
   std::string kind;    // layer kinds executed together, e.g. "conv+requant+relu"
   std::string engine;  // unit that ran it: "array", "cs", "ss", "vector", "kwta"
   Cycle cycles = 0;
-  int64_t dense_macs = 0;  // the work of the layer computed densely
-  int64_t macs = 0;        // MACs the engine performed (non-zero weight operand)
-  int pack_n = 0;          // CS: kernels per combined kernel (0: not packed)
+  int64_t dense_macs = 0;         // the work of the layer computed densely
+  int64_t macs = 0;               // MACs the engine performed (non-zero weight operand)
+  int pack_n = 0;                 // CS: kernels per combined kernel (0: not packed)
   double packing_efficiency = 0;  // CS: non-zeros / weight slots
   double mac_utilization = 0;
   uint64_t dram_bytes = 0;             // read + written
@@ -54,9 +54,9 @@ struct RunResult {
   EnergyTable energy_table;
   std::string mode = "dense";
   Cycle cycles = 0;
-  int64_t dense_macs = 0;  // the network's work computed densely (BACKGROUND.md section 3)
-  int64_t macs = 0;        // MACs performed by the mode's engine
-  int64_t pe_count = 0;    // multipliers of the mode's engine (PE array, or CS engine)
+  int64_t dense_macs = 0;         // the network's work computed densely (BACKGROUND.md section 3)
+  int64_t macs = 0;               // MACs performed by the mode's engine
+  int64_t pe_count = 0;           // multipliers of the mode's engine (PE array, or CS engine)
   double mac_utilization = 0;     // macs / (cycles * pe_count)
   double packing_efficiency = 0;  // packed layers: non-zeros / slots (0: nothing packed)
   double inferences_per_s = 0;
@@ -75,12 +75,12 @@ struct ChipResult {
   std::string mode, workload;
   InstanceNeeds needs;
   ChipFit fit;
-  Cycle cycles = 0;                  // until every instance has finished its inference
+  Cycle cycles = 0;                    // until every instance has finished its inference
   std::vector<Cycle> instance_cycles;  // when each finished
-  double inferences_per_s = 0;       // instances / (cycles / clock): full-chip throughput
-  uint64_t dram_bytes = 0;           // all instances' DRAM traffic
-  EnergyReport energy;               // every instance and the shared DRAM (totals only)
-  std::string output_check;          // every instance's every op, or "skipped"
+  double inferences_per_s = 0;         // instances / (cycles / clock): full-chip throughput
+  uint64_t dram_bytes = 0;             // all instances' DRAM traffic
+  EnergyReport energy;                 // every instance and the shared DRAM (totals only)
+  std::string output_check;            // every instance's every op, or "skipped"
   double wall_seconds = 0;
 };
 

@@ -148,9 +148,8 @@ int RunCommand(const std::vector<std::string>& args) {
       "architecture: a built-in name (cssim list) or a YAML file path")(
       "workload", po::value<std::string>(),
       "workload: a built-in name or a YAML file path (default: gsc-dense in dense mode, "
-      "gsc-sparse in the sparse modes)")(
-      "energy", po::value<std::string>()->default_value("45nm"),
-      "energy table: a built-in name or a YAML file path")(
+      "gsc-sparse in the sparse modes)")("energy", po::value<std::string>()->default_value("45nm"),
+                                         "energy table: a built-in name or a YAML file path")(
       "mode", po::value<std::string>(),
       "dense (PE array), sparse-dense (CS engine, dense activations) or sparse-sparse (CS "
       "engine; k-WTA outputs feed the sparse-sparse unit). With neither --mode nor --workload, "
@@ -202,7 +201,7 @@ int RunCommand(const std::vector<std::string>& args) {
         modes.push_back(job.mode);
       }
     } else {
-      workloads.push_back(LoadWorkload(vm.count("workload") ? vm["workload"].as<std::string>()
+      workloads.push_back(LoadWorkload(vm.count("workload")   ? vm["workload"].as<std::string>()
                                        : mode == Mode::kDense ? "gsc-dense"
                                                               : "gsc-sparse"));
       modes.push_back(mode);
@@ -223,8 +222,8 @@ int RunCommand(const std::vector<std::string>& args) {
                          vm["stats"].as<bool>());
   }
   const std::string default_workload = mode == Mode::kDense ? "gsc-dense" : "gsc-sparse";
-  Workload workload = LoadWorkload(vm.count("workload") ? vm["workload"].as<std::string>()
-                                                        : default_workload);
+  Workload workload =
+      LoadWorkload(vm.count("workload") ? vm["workload"].as<std::string>() : default_workload);
   if (has_seed) workload.seed = seed;
   if (vm["dump-program"].as<bool>()) {
     DumpProgram(Compile(arch, workload, mode), std::cout);
@@ -402,8 +401,9 @@ void CheckComparisonDir(const std::string& dir) {
       for (const Job& job : kComparison) ours |= name == ModeName(job.mode);
       if (!ours)
         throw InputError("", "--out",
-                         "'" + dir + "' holds '" + name + "', which cssim did not write; not "
-                         "replacing it",
+                         "'" + dir + "' holds '" + name +
+                             "', which cssim did not write; not "
+                             "replacing it",
                          "a new path or an earlier cssim comparison directory");
     }
     for (const Job& job : kComparison) CheckOutDir((out / ModeName(job.mode)).string());
@@ -418,8 +418,8 @@ int RunComparison(const ArchSpec& arch, const EnergyTable& table,
                   const std::vector<Workload>& workloads, RunOptions options,
                   const std::string& out, bool stats) {
   namespace fs = std::filesystem;
-  const fs::path stage = out.empty() ? fs::path() : fs::path(out + ".tmp-" +
-                                                             std::to_string(getpid()));
+  const fs::path stage =
+      out.empty() ? fs::path() : fs::path(out + ".tmp-" + std::to_string(getpid()));
   std::error_code ec;
   if (!out.empty()) fs::remove_all(stage, ec);
   struct Cleanup {
@@ -490,8 +490,8 @@ int RunChips(const ArchSpec& arch, const ChipSpec& chip, const EnergyTable& tabl
       std::ostringstream m;
       m.precision(17);
       m << r.needs.multipliers << ' ' << r.needs.sram_bytes << ' ' << r.fit.instances << ' '
-        << r.fit.limit << ' ' << r.cycles << ' ' << r.inferences_per_s << ' '
-        << r.energy.total_pj << ' ' << r.output_check;
+        << r.fit.limit << ' ' << r.cycles << ' ' << r.inferences_per_s << ' ' << r.energy.total_pj
+        << ' ' << r.output_check;
       return m.str();
     });
     if (c.exit_code == kExitInput) return ReportInputError(c.text);

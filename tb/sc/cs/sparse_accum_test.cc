@@ -269,6 +269,8 @@ Expected Expect(const Layer& l) {
   Expected e;
   for (const auto& [i, v] : l.list) {
     const int ch = i % tc.c, x = i / tc.c % tc.w, y = i / (tc.c * tc.w);
+    // Consecutive rows of one input share the word at their boundary: one read.
+    uint64_t last_w = ~uint64_t(0), last_id = ~uint64_t(0);
     for (int ky = 0; ky < tc.kh; ++ky)
       for (int kx = 0; kx < tc.kw; ++kx) {
         const int ny = y + tc.pad - ky, nx = x + tc.pad - kx;
@@ -279,8 +281,12 @@ Expected Expect(const Layer& l) {
         ++e.rows;
         e.slots += uint64_t(l.groups);
         for (int g = 0; g < l.groups; ++g) e.macs += l.value[size_t(k * l.groups + g)] != 0;
-        e.weight_words += words(c.w_base + uint64_t(k) * l.groups, uint64_t(l.groups));
-        e.id_words += words(c.id_base + uint64_t(k) * l.groups, uint64_t(l.groups));
+        const uint64_t w0 = c.w_base + uint64_t(k) * l.groups,
+                       i0 = c.id_base + uint64_t(k) * l.groups;
+        e.weight_words += words(w0, uint64_t(l.groups)) - (w0 / kWord == last_w ? 1 : 0);
+        e.id_words += words(i0, uint64_t(l.groups)) - (i0 / kWord == last_id ? 1 : 0);
+        last_w = (w0 + l.groups - 1) / kWord;
+        last_id = (i0 + l.groups - 1) / kWord;
       }
   }
   e.list_words = words(c.list_base, uint64_t(tc.actives) * kActEntryBytes);
