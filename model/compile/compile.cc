@@ -623,6 +623,17 @@ class Compiler {
       id.data_type = DataType::kKernelId;
       id.dram_addr = op->id_addr + uint64_t(u0) * K;
       id.glb_addr = c.id_base;
+      if (linear) {
+        // A linear layer's rows are HWC, so the active list names exactly the rows its inputs
+        // need: gather those, not the whole packed matrix.
+        for (DmaCmd* d : {&wt, &id}) {
+          d->gather = true;
+          d->index_glb_addr = c.list_base;
+          d->index_count = uint32_t(actives);
+          d->row_bytes = uint32_t(n_tile);
+          d->dram_stride = uint64_t(n_tile);
+        }
+      }
       t.loads = {list, wt, id};
       DmaCmd st;
       st.store = true;
