@@ -15,34 +15,12 @@
 #include "model/base/engine.h"
 #include "model/base/error.h"
 #include "model/ppu/ppu_ops.h"
+#include "tb/common/glb_noise.h"
 
 namespace cssim {
 namespace {
 
 constexpr int kWord = 8;
-
-// Random GLB reads on its own port, popping responses only now and then: steals banks from the
-// unit and delays its port (random back-pressure).
-class Noise : public Unit {
- public:
-  Noise(Glb::Port& port, uint32_t glb_bytes, uint64_t seed) : port_(port), bytes_(glb_bytes) {
-    rng_.seed(seed);
-  }
-  void Tick(Cycle) override {
-    if (port_.resp.CanPop() && rng_() % 2 == 0) port_.resp.Pop();
-    if (port_.req.CanPush() && rng_() % 3 != 0) {
-      GlbReq r;
-      r.addr = uint32_t(rng_() % (bytes_ / kWord)) * kWord;
-      port_.req.Push(r);
-    }
-  }
-  Cycle NextEvent(Cycle now) const override { return now + 1; }
-
- private:
-  Glb::Port& port_;
-  uint32_t bytes_;
-  std::mt19937_64 rng_;
-};
 
 CsSpec TestCs() {
   CsSpec cs;
@@ -60,7 +38,7 @@ struct Bench {
   Glb::Port& port;
   Glb::Port& noise_port;
   SparseAccum ss;
-  Noise noise;
+  GlbNoise noise;
   Engine engine;
   std::vector<LinkBase*> links;
   Cycle now = 0;

@@ -13,6 +13,7 @@
 #include "model/base/error.h"
 #include "model/dma/dma.h"
 #include "model/dram/presets.h"
+#include "tb/common/glb_noise.h"
 
 namespace cssim {
 namespace {
@@ -21,25 +22,6 @@ constexpr uint32_t kGlbBytes = 16 * 1024;
 constexpr uint64_t kDramBytes = 64 * 1024;
 constexpr uint8_t kPoison = 0xA5;
 
-// Random GLB reads on its own port; pops responses only now and then (back-pressure).
-class Noise : public Unit {
- public:
-  Noise(Glb::Port& port, uint64_t seed) : port_(port) { rng_.seed(seed); }
-  void Tick(Cycle) override {
-    if (port_.resp.CanPop() && rng_() % 2 == 0) port_.resp.Pop();
-    if (port_.req.CanPush() && rng_() % 3 != 0) {
-      GlbReq r;
-      r.addr = uint32_t(rng_() % (kGlbBytes / 64)) * 64;
-      port_.req.Push(r);
-    }
-  }
-  Cycle NextEvent(Cycle now) const override { return now + 1; }
-
- private:
-  Glb::Port& port_;
-  std::mt19937_64 rng_;
-};
-
 struct Bench {
   StatGroup root{nullptr, "top"};
   Dram dram;
@@ -47,7 +29,7 @@ struct Bench {
   Glb::Port& dma_port;
   Glb::Port& noise_port;
   Dma dma;
-  Noise noise;
+  GlbNoise noise;
   bool noisy;
   std::vector<LinkBase*> links;
   Cycle now = 0;
@@ -65,7 +47,7 @@ struct Bench {
         dma_port(glb.AddPort("dma", std::max(1, 64 / word), 8)),
         noise_port(glb.AddPort("noise", 2, 4)),
         dma(DmaSpec{8}, dram.req(), dram.resp(), dma_port, word, root),
-        noise(noise_port, 99),
+        noise(noise_port, kGlbBytes, 99, 64),
         noisy(with_noise) {
     for (LinkBase* l : dram.links()) links.push_back(l);
     for (const auto& p : glb.ports()) {

@@ -10,31 +10,10 @@
 
 #include "model/base/engine.h"
 #include "model/dram/presets.h"
+#include "tb/common/glb_noise.h"
 
 namespace cssim {
 namespace {
-
-// Random GLB reads on its own port; pops responses only now and then (back-pressure).
-class Noise : public Unit {
- public:
-  Noise(Glb::Port& port, uint32_t glb_bytes, uint64_t seed) : port_(port), bytes_(glb_bytes) {
-    rng_.seed(seed);
-  }
-  void Tick(Cycle) override {
-    if (port_.resp.CanPop() && rng_() % 2 == 0) port_.resp.Pop();
-    if (port_.req.CanPush() && rng_() % 3 != 0) {
-      GlbReq r;
-      r.addr = uint32_t(rng_() % (bytes_ / 8)) * 8;
-      port_.req.Push(r);
-    }
-  }
-  Cycle NextEvent(Cycle now) const override { return now + 1; }
-
- private:
-  Glb::Port& port_;
-  uint32_t bytes_;
-  std::mt19937_64 rng_;
-};
 
 struct Bench {
   StatGroup root{nullptr, "top"};
@@ -43,7 +22,7 @@ struct Bench {
   Glb::Port& dma_port;
   Glb::Port& noise_port;
   Dma dma;
-  Noise noise;
+  GlbNoise noise;
   std::vector<LinkBase*> links;
   Cycle now = 0;
 

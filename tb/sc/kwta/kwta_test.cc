@@ -14,31 +14,10 @@
 #include "model/base/engine.h"
 #include "model/base/error.h"
 #include "model/ref/ref.h"
+#include "tb/common/glb_noise.h"
 
 namespace cssim {
 namespace {
-
-// Random GLB reads on its own port; pops responses only now and then (back-pressure).
-class Noise : public Unit {
- public:
-  Noise(Glb::Port& port, uint32_t glb_bytes, uint64_t seed) : port_(port), bytes_(glb_bytes) {
-    rng_.seed(seed);
-  }
-  void Tick(Cycle) override {
-    if (port_.resp.CanPop() && rng_() % 2 == 0) port_.resp.Pop();
-    if (port_.req.CanPush() && rng_() % 3 != 0) {
-      GlbReq r;
-      r.addr = uint32_t(rng_() % (bytes_ / 8)) * 8;
-      port_.req.Push(r);
-    }
-  }
-  Cycle NextEvent(Cycle now) const override { return now + 1; }
-
- private:
-  Glb::Port& port_;
-  uint32_t bytes_;
-  std::mt19937_64 rng_;
-};
 
 GlbSpec SmallGlb(int size_kib) {
   GlbSpec s;
@@ -61,7 +40,7 @@ struct Bench {
   Glb::Port& port;
   Glb::Port& noise_port;
   Kwta kwta;
-  std::unique_ptr<Noise> noise;
+  std::unique_ptr<GlbNoise> noise;
   std::vector<LinkBase*> links;
   Cycle now = 0;
 
@@ -72,7 +51,7 @@ struct Bench {
         port(glb.AddPort("kwta", 4, 8)),
         noise_port(glb.AddPort("noise", 2, 4)),
         kwta(spec, port, glb.word_bytes(), root) {
-    if (with_noise) noise = std::make_unique<Noise>(noise_port, glb.size_bytes(), 99);
+    if (with_noise) noise = std::make_unique<GlbNoise>(noise_port, glb.size_bytes(), 99);
     for (const auto& p : glb.ports()) {
       links.push_back(&p->req);
       links.push_back(&p->resp);

@@ -1,5 +1,6 @@
 // The cssim binary end to end: exit codes, one-line errors that name the file and key, no --out
-// directory left by a failed run, and deterministic, bit-exact result files from a good run.
+// directory left by a failed run, deterministic, bit-exact result files from a good run, the
+// three-mode comparison that `cssim run` runs without --mode and --workload, and full-chip runs.
 // The binary is $CSSIM_BIN (set by CMake for every test).
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -119,25 +120,40 @@ TEST_F(CliTest, HelpOfEveryCommandExitsZero) {
     EXPECT_NE(r.out.find("usage: cssim"), std::string::npos) << r.out;
     EXPECT_EQ(r.err, "") << "SystemC banner or other noise on stderr";
   }
-  EXPECT_NE(Cli({"run", "--help"}).out.find("--workload"), std::string::npos);
+  const std::string run_help = Cli({"run", "--help"}).out;
+  for (const char* option : {"--workload", "--mode", "--chip"})
+    EXPECT_NE(run_help.find(option), std::string::npos) << option;
+}
+
+// Without --mode and --workload `run` is the three-mode comparison, with --mode one run: a bad
+// arch must be refused on both paths, so the arch tests run each. `run`, then --mode dense for the
+// single run, then `tail`.
+std::vector<std::string> RunArgs(bool single, const std::vector<std::string>& tail) {
+  std::vector<std::string> args = {"run"};
+  if (single) args.insert(args.end(), {"--mode", "dense"});
+  args.insert(args.end(), tail.begin(), tail.end());
+  return args;
 }
 
 TEST_F(CliTest, MalformedArchYamlNamesFileAndLine) {
   const std::string arch = Write("malformed.yaml", "name: x\narray: {rows: 16, cols: 16\n");
-  ExpectInputError({"run", "--arch", arch, "--out", Path("out")}, {"malformed.yaml", "line"},
-                   Path("out"));
+  for (const bool single : {false, true})
+    ExpectInputError(RunArgs(single, {"--arch", arch, "--out", Path("out")}),
+                     {"malformed.yaml", "line"}, Path("out"));
 }
 
 TEST_F(CliTest, UnknownArchKeyNamesFileAndKeyPath) {
   const std::string arch = Write("unknown_key.yaml", "name: x\narray: {rows: 16, colz: 16}\n");
-  ExpectInputError({"run", "--arch", arch, "--out", Path("out")},
-                   {"unknown_key.yaml", "array.colz"}, Path("out"));
+  for (const bool single : {false, true})
+    ExpectInputError(RunArgs(single, {"--arch", arch, "--out", Path("out")}),
+                     {"unknown_key.yaml", "array.colz"}, Path("out"));
 }
 
 TEST_F(CliTest, OutOfRangeValueNamesFileAndKeyPath) {
   const std::string arch = Write("range.yaml", "name: x\nglb: {banks: 0}\n");
-  ExpectInputError({"run", "--arch", arch, "--out", Path("out")}, {"range.yaml", "glb.banks"},
-                   Path("out"));
+  for (const bool single : {false, true})
+    ExpectInputError(RunArgs(single, {"--arch", arch, "--out", Path("out")}),
+                     {"range.yaml", "glb.banks"}, Path("out"));
 }
 
 TEST_F(CliTest, UnknownWorkloadLayerKeyNamesFileAndKeyPath) {
@@ -154,8 +170,9 @@ TEST_F(CliTest, UnknownBuiltinWorkloadNamesOptionAndName) {
 }
 
 TEST_F(CliTest, MissingFileNamesTheFile) {
-  ExpectInputError({"run", "--arch", Path("missing.yaml"), "--out", Path("out")},
-                   {"missing.yaml", "cannot open"}, Path("out"));
+  for (const bool single : {false, true})
+    ExpectInputError(RunArgs(single, {"--arch", Path("missing.yaml"), "--out", Path("out")}),
+                     {"missing.yaml", "cannot open"}, Path("out"));
 }
 
 TEST_F(CliTest, UnknownOptionNamesTheOption) {
@@ -303,12 +320,125 @@ TEST_F(CliTest, SeedOptionReplacesTheWorkloadSeed) {
 TEST_F(CliTest, ListNamesEveryBuiltinAndListParamsEveryKey) {
   const CliResult l = Cli({"list"});
   ASSERT_EQ(l.exit_code, 0) << l.err;
-  for (const char* name : {"default", "eyeriss-like", "gsc-dense", "45nm", "eyeriss-norm"})
+  for (const char* name : {"default", "eyeriss-like", "gsc-dense", "gsc-sparse", "gsc-supersparse",
+                           "u250-like", "zu3eg-like", "45nm", "eyeriss-norm"})
     EXPECT_NE(l.out.find(name), std::string::npos) << name << " in\n" << l.out;
   const CliResult p = Cli({"list-params"});
   ASSERT_EQ(p.exit_code, 0) << p.err;
   for (const char* key : {"glb.size_kib", "array.rows", "clock_mhz"})
     EXPECT_NE(p.out.find(key), std::string::npos) << key;
+}
+
+constexpr const char* kModes[] = {"dense", "sparse-dense", "sparse-sparse"};
+
+// The row of a printed table whose first word is `first`, or "".
+std::string RowStartingWith(const std::string& text, const std::string& first) {
+  std::istringstream is(text);
+  for (std::string line; std::getline(is, line);) {
+    std::istringstream row(line);
+    std::string word;
+    if (row >> word && word == first) return line;
+  }
+  return "";
+}
+
+// The line holding every one of `words`, or "".
+std::string LineWith(const std::string& text, const std::vector<std::string>& words) {
+  std::istringstream is(text);
+  for (std::string line; std::getline(is, line);) {
+    bool all = true;
+    for (const std::string& w : words) all &= line.find(w) != std::string::npos;
+    if (all) return line;
+  }
+  return "";
+}
+
+TEST_F(CliTest, RunWithoutModeOrWorkloadPrintsTheThreeModeComparison) {
+  const CliResult r = Cli({"run"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(LineWith(r.out, {"mode", "cycles", "speed-up", "energy ratio", "packing"}), "")
+      << "no table header in\n"
+      << r.out;
+  for (const char* mode : kModes) {
+    const std::string row = RowStartingWith(r.out, mode);
+    ASSERT_NE(row, "") << mode << " missing from\n" << r.out;
+    EXPECT_NE(row.find(std::string(mode) == "dense" ? "gsc-dense" : "gsc-sparse"),
+              std::string::npos)
+        << row;
+    EXPECT_NE(row.find("exact"), std::string::npos) << row;
+  }
+  // Ratios are against the first row, the dense run.
+  EXPECT_NE(RowStartingWith(r.out, "dense").find("1.00x"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, UnknownModeNamesTheOptionAndTheModes) {
+  ExpectInputError({"run", "--mode", "bogus"},
+                   {"--mode", "bogus", "dense", "sparse-dense", "sparse-sparse"}, Path("out"));
+}
+
+TEST_F(CliTest, SparseModeAloneRunsGscSparse) {
+  const CliResult r = Cli({"run", "--mode", "sparse-sparse", "--out", Path("ss")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(ReadFile(dir_ / "ss" / "stats.json"));
+  EXPECT_EQ(j["workload"], "gsc-sparse");
+  EXPECT_EQ(j["mode"], "sparse-sparse");
+  EXPECT_EQ(j["output_check"], "bit-exact");
+}
+
+TEST_F(CliTest, ComparisonOutWritesOneDirectoryPerModeAndARerunReplacesThem) {
+  for (const std::string seed : {"1", "7"}) {
+    SCOPED_TRACE("seed " + seed);
+    const CliResult r = Cli({"run", "--seed", seed, "--out", Path("cmp")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> dirs;
+    for (const auto& e : fs::directory_iterator(dir_ / "cmp"))
+      dirs.push_back(e.path().filename().string());
+    std::sort(dirs.begin(), dirs.end());
+    EXPECT_EQ(dirs, std::vector<std::string>(std::begin(kModes), std::end(kModes)));
+    for (const char* mode : kModes) {
+      const fs::path stats = dir_ / "cmp" / mode / "stats.json";
+      ASSERT_TRUE(fs::exists(stats)) << stats;
+      const auto j = nlohmann::json::parse(ReadFile(stats));
+      EXPECT_EQ(j["mode"], mode);
+      EXPECT_EQ(j["workload"], std::string(mode) == "dense" ? "gsc-dense" : "gsc-sparse");
+      EXPECT_EQ(j["seed"].get<uint64_t>(), std::stoull(seed)) << mode << ": not replaced";
+      EXPECT_EQ(j["output_check"], "bit-exact");
+    }
+    // Nothing staged beside it is left behind.
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      const std::string name = e.path().filename().string();
+      EXPECT_TRUE(name == "cmp" || name.rfind("cmp", 0) != 0) << "left behind: " << name;
+    }
+  }
+}
+
+TEST_F(CliTest, DumpProgramNeedsOneRun) {
+  ExpectInputError({"run", "--dump-program"}, {"--dump-program"}, Path("out"));
+}
+
+TEST_F(CliTest, MissingChipFileNamesTheFile) {
+  ExpectInputError({"run", "--chip", Path("missing-chip.yaml"), "--mode", "sparse-sparse"},
+                   {"missing-chip.yaml", "cannot open"}, Path("out"));
+}
+
+// One sparse instance of the default arch needs 256 multipliers; the ZU3EG has 360.
+TEST_F(CliTest, ChipRunPrintsTheInstancesThatFit) {
+  const CliResult r = Cli({"run", "--chip", "zu3eg-like", "--mode", "sparse-sparse"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const std::string header = LineWith(r.out, {"mode", "instances"});
+  ASSERT_NE(header, "") << r.out;
+  const std::string row = RowStartingWith(r.out, "sparse-sparse");
+  ASSERT_NE(row, "") << r.out;
+  // The column is right-aligned: the count ends where its heading does.
+  const size_t end = header.find("instances") + std::string("instances").size();
+  ASSERT_GE(row.size(), end) << row;
+  std::istringstream count(row.substr(0, end));
+  std::string last;
+  for (std::string word; count >> word;) last = word;
+  EXPECT_EQ(last, "1") << header << "\n" << row;
+  EXPECT_NE(row.find("exact"), std::string::npos) << row;
 }
 
 }  // namespace
