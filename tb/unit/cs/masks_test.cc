@@ -12,36 +12,10 @@
 
 #include "model/base/workload.h"
 #include "model/ref/data.h"
+#include "tb/common/layers.h"
 
 namespace cssim {
 namespace {
-
-Layer MakeConv(const std::string& name, Shape in, int out_c, int kernel, double density) {
-  Layer l;
-  l.name = name;
-  l.kind = LayerKind::kConv;
-  l.out_channels = out_c;
-  l.kernel_h = l.kernel_w = kernel;
-  l.weight_density = density;
-  l.in = in;
-  l.out = {out_c, in.h - kernel + 1, in.w - kernel + 1};
-  l.out_type = ElemType::kInt32;
-  return l;
-}
-
-Layer MakeLinear(const std::string& name, Shape in, int out_features, double density) {
-  Layer l;
-  l.name = name;
-  l.kind = LayerKind::kLinear;
-  l.out_channels = out_features;
-  l.kernel_h = in.h;
-  l.kernel_w = in.w;
-  l.weight_density = density;
-  l.in = in;
-  l.out = {out_features, 1, 1};
-  l.out_type = ElemType::kInt32;
-  return l;
-}
 
 // The sparse GSC layers (BACKGROUND.md section 3) plus a small linear layer whose last group is
 // partial. Indices: 0 conv1 (N=1), 1 conv2 (N=5, 64 % 5 = 4), 2 fc1 (N=10), 3 fc1 super-sparse

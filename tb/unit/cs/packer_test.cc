@@ -14,40 +14,10 @@
 #include "model/base/error.h"
 #include "model/base/workload.h"
 #include "model/ref/data.h"
+#include "tb/common/layers.h"
 
 namespace cssim {
 namespace {
-
-Layer MakeConv(const std::string& name, Shape in, int out_c, int kh, int kw, int stride, int pad,
-               double density) {
-  Layer l;
-  l.name = name;
-  l.kind = LayerKind::kConv;
-  l.out_channels = out_c;
-  l.kernel_h = kh;
-  l.kernel_w = kw;
-  l.stride = stride;
-  l.pad = pad;
-  l.weight_density = density;
-  l.in = in;
-  l.out = {out_c, (in.h + 2 * pad - kh) / stride + 1, (in.w + 2 * pad - kw) / stride + 1};
-  l.out_type = ElemType::kInt32;
-  return l;
-}
-
-Layer MakeLinear(const std::string& name, Shape in, int out_features, double density) {
-  Layer l;
-  l.name = name;
-  l.kind = LayerKind::kLinear;
-  l.out_channels = out_features;
-  l.kernel_h = in.h;
-  l.kernel_w = in.w;
-  l.weight_density = density;
-  l.in = in;
-  l.out = {out_features, 1, 1};
-  l.out_type = ElemType::kInt32;
-  return l;
-}
 
 // GenerateWeights for a workload holding only `l`.
 std::vector<int8_t> Weights(const Layer& l, uint64_t seed) {
