@@ -43,7 +43,9 @@ std::vector<Group> GroupLayers(const Workload& w) {
       g.kind += "+requant";
       ++j;
     }
-    if (L[i].kind != LayerKind::kRelu && j < L.size() && L[j].kind == LayerKind::kRelu) {
+    // The k-WTA unit has no output stage: a ReLU after it runs on the vector unit.
+    if (L[i].kind != LayerKind::kRelu && L[i].kind != LayerKind::kKwta && j < L.size() &&
+        L[j].kind == LayerKind::kRelu) {
       g.relu = true;
       g.kind += "+relu";
       ++j;

@@ -344,7 +344,8 @@ class NetGen {
     const double d = kDensities[Pick(rng_, 0, 6)];
     os_ << "  - {name: kwta" << n_ << ", type: kwta, density: " << d << "}\n";
     ++n_;
-    // No ReLU after a k-WTA here: that case is the disabled KwtaFollowedByRelu test below.
+    // No ReLU right after a k-WTA here (every network must feed one conv/linear directly
+    // from a k-WTA); KwtaFollowedByRelu below covers that case.
   }
 
   void Linear(bool requant) {
@@ -458,16 +459,11 @@ layers:
   }
 }
 
-// DISABLED: model bug, reported to the lead. The compiler groups a ReLU that follows a k-WTA into
-// the k-WTA op ("kwta+relu"), but KwtaCmd has no ReLU, so the unit drops it: with negative
-// winners every mode fails ("output mismatch in layer 'relu1' at (c=0, y=0, x=0): reference 0,
-// simulated -22" in dense and sparse-dense; fc1 mismatches in sparse-sparse). With non-negative
-// winners (a ReLU before the k-WTA too) sparse-sparse still fails on the active list
-// ("at list entry 61 (index): reference 61, simulated 0", k = 61), and the sparse-sparse MAC
-// count disagrees with the mapping on larger networks.
+// A ReLU right after a k-WTA (negative winners, and non-negative ones) is not folded into the
+// k-WTA op, which has no output stage, but runs on the vector unit: bit-exact in every mode.
 class KwtaFollowedByRelu : public ::testing::TestWithParam<Mode> {};
 
-TEST_P(KwtaFollowedByRelu, DISABLED_BitExact) {
+TEST_P(KwtaFollowedByRelu, BitExact) {
   for (const bool relu_before : {false, true}) {
     SCOPED_TRACE(relu_before ? "non-negative winners" : "negative winners");
     const std::string path = ::testing::TempDir() + "/kwta_relu.yaml";
