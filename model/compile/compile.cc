@@ -664,7 +664,11 @@ class Compiler {
     };
     if (need(1) > half_) TooSmall(l, need(1));
     int rows_out = 1;
-    while (rows_out < Ho && need(rows_out + 1) <= half_) ++rows_out;
+    // At least kVectorTiles tiles (when the map has the rows), so that the DMA loads the next
+    // tile and stores the last while the vector unit works on this one.
+    constexpr int kVectorTiles = 4;
+    const int most = std::max(1, int(CeilDiv(Ho, kVectorTiles)));
+    while (rows_out < most && need(rows_out + 1) <= half_) ++rows_out;
     int tile_index = 0;
     for (int oy0 = 0; oy0 < Ho; oy0 += rows_out, ++tile_index) {
       const int rows = std::min(rows_out, Ho - oy0);
