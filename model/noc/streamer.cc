@@ -1,5 +1,6 @@
 #include "model/noc/streamer.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "model/base/error.h"
@@ -21,6 +22,8 @@ Streamer::Streamer(const std::string& name, int max_lanes, int buffer_bytes, int
       transfers_(stats_, "transfers", "bytes",
                  "bytes put on the bus (a multicast to a whole row or column counts once)",
                  "transfer", data_type),
+      reg_hits_(stats_, "reg_hits", "values",
+                "values a lane took from its word register (no GLB read, no bus transfer)"),
       beats_(stats_, "beats", "beats", "bus beats delivered to the array"),
       starved_(stats_, "starved_cycles", "cycles",
                "cycles with a command active but some lane's next value not yet fetched") {}
@@ -31,21 +34,27 @@ void Streamer::Advance(int l) {
   lane.next_addr = lane.next_beat < c_.beats ? c_.Addr(l, lane.next_beat) : 0;
 }
 
-void Streamer::TakeZeros(int l) {
+void Streamer::Serve(int l) {
   Lane& lane = lanes_[l];
-  while (lane.next_beat < c_.beats && lane.buf.size() < buffer_bytes_ && lane.next_addr < 0) {
-    lane.buf.push_back(Slot{0, true});
-    Advance(l);
-    progress_ = true;
-  }
-}
-
-void Streamer::TakeWord(int l, uint32_t word, Pending* p) {
-  Lane& lane = lanes_[l];
-  while (lane.next_beat < c_.beats && lane.buf.size() < buffer_bytes_ &&
-         lane.next_addr >= int64_t(word) && lane.next_addr < int64_t(word + word_)) {
-    p->fills.push_back(SlotFill{l, popped_[l] + lane.buf.size(), uint16_t(lane.next_addr - word)});
-    lane.buf.push_back(Slot{0, false});
+  while (lane.next_beat < c_.beats && lane.buf.size() < buffer_bytes_) {
+    const int64_t a = lane.next_addr;
+    if (a < 0) {
+      lane.buf.push_back(Slot{0, true, false});
+      progress_ = true;
+    } else {
+      const uint32_t word = uint32_t(a) - uint32_t(a) % word_;
+      const uint16_t offset = uint16_t(uint32_t(a) - word);
+      if (lane.in_flight && word == lane.in_flight_word) {
+        pending_[lane.in_flight_serial - pending_popped_].fills.push_back(
+            SlotFill{l, popped_[l] + lane.buf.size(), offset});
+        lane.buf.push_back(Slot{});
+      } else if (lane.reg_valid && word == lane.reg_word) {
+        lane.buf.push_back(Slot{int8_t(lane.reg_data[offset]), true, true});
+        progress_ = true;
+      } else {
+        return;  // needs a new read
+      }
+    }
     Advance(l);
   }
 }
@@ -55,29 +64,34 @@ void Streamer::Issue() {
   // beat, then lowest lane): the streamer fetches beat after beat across all lanes, so that the
   // reads of one cycle go to neighbouring words (different banks) rather than one lane's future.
   const int n = c_.lanes;
-  for (int l = 0; l < n; ++l) TakeZeros(l);
+  // After Serve, a lane with values left and buffer room needs a read for its next value.
+  auto needs_read = [&](const Lane& lane) {
+    return lane.next_beat < c_.beats && lane.buf.size() < buffer_bytes_;
+  };
+  for (int l = 0; l < n; ++l) Serve(l);
   for (int reads = 0; reads < glb_.lanes && glb_.req.CanPush(); ++reads) {
     int best = -1;
-    for (int l = 0; l < n; ++l) {
-      const Lane& lane = lanes_[l];
-      if (lane.next_beat >= c_.beats || lane.buf.size() >= buffer_bytes_ || lane.next_addr < 0)
-        continue;
-      if (best < 0 || lane.next_beat < lanes_[best].next_beat) best = l;
-    }
+    for (int l = 0; l < n; ++l)
+      if (needs_read(lanes_[l]) && (best < 0 || lanes_[l].next_beat < lanes_[best].next_beat))
+        best = l;
     if (best < 0) break;
     const int64_t a = lanes_[best].next_addr;
     const uint32_t word = uint32_t(a) - uint32_t(a) % word_;
-    Pending p;
+    const uint64_t serial = pending_popped_ + pending_.size();
+    pending_.push_back(Pending{word, {}});
     for (int j = 0; j < n; ++j) {
       const int l = (best + j) % n;
-      TakeZeros(l);
-      TakeWord(l, word, &p);
+      Lane& lane = lanes_[l];
+      if (!needs_read(lane) || uint32_t(lane.next_addr) / word_ != word / word_) continue;
+      lane.in_flight = true;
+      lane.in_flight_word = word;
+      lane.in_flight_serial = serial;
+      Serve(l);
     }
     GlbReq r;
     r.addr = word;
     r.data_type = data_type_;
     glb_.req.Push(r);
-    pending_.push_back(std::move(p));
   }
 }
 
@@ -85,12 +99,20 @@ void Streamer::Fill() {
   // The GLB answers a port in order: responses match pending_ front to back.
   while (glb_.resp.CanPop()) {
     const GlbResp r = glb_.resp.Pop();
-    for (const SlotFill& f : pending_.front().fills) {
-      Slot& s = lanes_[f.lane].buf[f.slot_serial - popped_[f.lane]];
+    const Pending& p = pending_.front();
+    for (const SlotFill& f : p.fills) {
+      Lane& lane = lanes_[f.lane];
+      Slot& s = lane.buf[f.slot_serial - popped_[f.lane]];
       s.value = int8_t(r.data[f.offset]);
       s.ready = true;
+      // The word reaches the lane: it becomes the lane's register.
+      lane.reg_valid = true;
+      lane.reg_word = p.word;
+      std::copy(r.data.begin(), r.data.begin() + word_, lane.reg_data.begin());
+      if (lane.in_flight && lane.in_flight_serial == pending_popped_) lane.in_flight = false;
     }
     pending_.pop_front();
+    ++pending_popped_;
   }
 }
 
@@ -103,15 +125,18 @@ void Streamer::Emit(Cycle now) {
     }
   Beat b;
   b.v.resize(size_t(c_.lanes));
-  uint64_t bytes = 0;
+  uint64_t bytes = 0, hits = 0;
   for (int l = 0; l < c_.lanes; ++l) {
-    b.v[l] = lanes_[l].buf.front().value;
-    bytes += c_.Addr(l, emitted_) != -2;
+    const Slot& s = lanes_[l].buf.front();
+    b.v[l] = s.value;
+    hits += s.hit;
+    bytes += !s.hit && c_.Addr(l, emitted_) != -2;
     lanes_[l].buf.pop_front();
     ++popped_[l];
   }
   pipe_.emplace_back(now + Cycle(latency_), std::move(b));
   transfers_.Add(bytes);
+  reg_hits_.Add(hits);
   beats_.Add();
   ++emitted_;
 }

@@ -9,8 +9,20 @@
 // neighbouring lanes alike). Zero-padding values cost no GLB read. Latency: GLB read (2 cycles)
 // + noc.latency_cycles bus pipeline stages (latency_cycles beats in flight, so the bus keeps
 // one beat per cycle) + beat link (1 cycle).
+//
+// Word register: each lane keeps the last GLB word delivered to it (address + data: one word of
+// storage per lane, plus the address of the lane's newest read still in flight). A lane whose
+// next value lies in that word takes it from the register at once, with no GLB read and no bus
+// transfer (counted as `reg_hits`); a value in the word the lane is still waiting for joins that
+// read. It hits whenever a lane's addresses stay in one word across beats that its buffer could
+// not hold at the time of the read: a conv's sliding window (pixel ox+1 reads the byte after
+// pixel ox) reads each word once per lane instead of once per value popped from a full buffer. A
+// lane whose values alternate between two words (a reduction run that crosses a kernel row) gains
+// little. The register is cleared at every StreamCmd, since the GLB may be rewritten between
+// commands.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -45,11 +57,20 @@ class Streamer : public Unit {
   struct Slot {
     int8_t value = 0;
     bool ready = false;
+    bool hit = false;  // served by the word register (no bus transfer)
   };
   struct Lane {
     std::deque<Slot> buf;
     uint64_t next_beat = 0;  // next beat whose value is still to be requested
     int64_t next_addr = 0;   // its address (Addr(lane, next_beat)), cached
+    // The word register: the last word delivered to this lane.
+    bool reg_valid = false;
+    uint32_t reg_word = 0;
+    std::array<uint8_t, kMaxGlbWordBytes> reg_data{};
+    // This lane's newest read not yet back, by its serial in pending_ order.
+    bool in_flight = false;
+    uint32_t in_flight_word = 0;
+    uint64_t in_flight_serial = 0;
   };
   struct SlotFill {  // one slot served by a word read
     int lane;
@@ -57,11 +78,13 @@ class Streamer : public Unit {
     uint16_t offset;  // byte in the word
   };
   struct Pending {  // one GLB word read and every slot it serves
+    uint32_t word = 0;
     std::vector<SlotFill> fills;
   };
-  void Advance(int lane);    // next_beat++ and refresh next_addr
-  void TakeZeros(int lane);  // padding / idle values need no read
-  void TakeWord(int lane, uint32_t word, Pending* p);
+  void Advance(int lane);  // next_beat++ and refresh next_addr
+  // Takes the lane's next values that need no new read: padding / idle, values in its in-flight
+  // word (joining that read) and values in its register.
+  void Serve(int lane);
   void Issue();
   void Fill();
   void Emit(Cycle now);
@@ -82,11 +105,13 @@ class Streamer : public Unit {
   std::vector<Lane> lanes_;
   std::vector<size_t> popped_;  // slots popped per lane (serial of buf.front())
   std::deque<Pending> pending_;
+  uint64_t pending_popped_ = 0;              // reads answered so far (serial of pending_.front())
   std::deque<std::pair<Cycle, Beat>> pipe_;  // formed beats on their way down the bus
   bool progress_ = false;
 
   StatGroup stats_;
   Counter transfers_;
+  Counter reg_hits_;
   Counter beats_;
   Counter starved_;
 };
