@@ -201,10 +201,11 @@ class Compiler {
         p.weight_addr[i] = alloc(uint64_t(l.weight_count()));
         continue;
       }
-      // Packed: G combined kernels over the fan-in, values and kernel IDs (a byte each).
+      // Packed: G combined kernels over the fan-in, values and kernel IDs (a byte each; none
+      // when N = 1: every product then belongs to the one kernel).
       const uint64_t slots = uint64_t(CeilDiv(l.out_channels, l.pack_n())) * l.fan_in();
       p.weight_addr[i] = alloc(slots);
-      p.id_addr[i] = alloc(slots);
+      if (l.pack_n() > 1) p.id_addr[i] = alloc(slots);
       p.packed[i] = true;
     }
     uint64_t in_addr = p.input_addr;
@@ -299,7 +300,7 @@ class Compiler {
     const int Cols = cs ? a_.cs.engines : a_.array.cols;
     const bool ws = cs || a_.array.dataflow == Dataflow::kWeightStationary;
     const int out_elem = ElemBytes(last.out_type);
-    const int w_arrays = cs ? 2 : 1;  // CS: values and kernel IDs
+    const int w_arrays = cs && N > 1 ? 2 : 1;  // CS: values and kernel IDs (none for N = 1)
     if (cs) {
       op->pack_n = N;
       op->groups = units;
@@ -417,7 +418,7 @@ class Compiler {
         wt.row_bytes = uint32_t(int64_t(n_tile) * K);
         wt.dram_stride = wt.row_bytes;
         t.loads = {in, wt};
-        if (cs) {
+        if (cs && N > 1) {
           DmaCmd id = wt;
           id.data_type = DataType::kKernelId;
           id.dram_addr = op->id_addr + uint64_t(u0) * K;
@@ -460,7 +461,7 @@ class Compiler {
                 StreamCmd{StreamKind::kWsInput, geom, rows, uint64_t(P * kp), k0, kp, 0, us, P};
             ps.weight = StreamCmd{
                 StreamKind::kWsWeight, geom, cols_used, uint64_t(rows) * kp, k0, kp, 0, us, P};
-            if (cs) {
+            if (cs && N > 1) {
               ps.id = ps.weight;
               ps.id.geom = id_geom;
             }
@@ -564,8 +565,9 @@ class Compiler {
                            " output pixels",
                        ">= " + std::to_string(P * N) + " for " + w_.name);
     const uint64_t list_bytes = AlignUp(uint64_t(actives) * kActEntryBytes);
+    const int arrays = N > 1 ? 2 : 1;  // values, and kernel IDs unless N = 1
     auto need = [&](int ut) {
-      return list_bytes + 2 * AlignUp(uint64_t(ut) * K) +
+      return list_bytes + arrays * AlignUp(uint64_t(ut) * K) +
              AlignUp(uint64_t(P) * std::min<int64_t>(M, int64_t(ut) * N) * out_elem);
     };
     // Fewest tiles (each re-reads the list), then equal sizes.
@@ -603,7 +605,7 @@ class Compiler {
       c.groups = n_tile;
       c.n = N;
       c.channels = chs;
-      c.out_base = c.id_base + uint32_t(AlignUp(uint64_t(ut) * K));
+      c.out_base = c.w_base + uint32_t(arrays * AlignUp(uint64_t(ut) * K));
       c.requant = g.requant;
       c.shift = g.shift;
       c.relu = g.relu;
@@ -636,7 +638,8 @@ class Compiler {
           d->dram_stride = uint64_t(n_tile);
         }
       }
-      t.loads = {list, wt, id};
+      t.loads = {list, wt};
+      if (N > 1) t.loads.push_back(id);
       DmaCmd st;
       st.store = true;
       st.data_type = DataType::kOutput;

@@ -126,7 +126,7 @@ enum class PassEngine { kArray, kCs };
 struct Pass {
   PassEngine engine = PassEngine::kArray;
   StreamCmd input, weight;  // weight.beats == 0: no weight stream
-  StreamCmd id;             // CS: the kernel IDs, same pattern as `weight` over the ID array
+  StreamCmd id;  // CS with n > 1: the kernel IDs, same pattern as `weight` over the ID array
   ArrayCmd array;
   CollectCmd collect;
 };
@@ -161,8 +161,8 @@ struct SsCmd {
   int64_t actives = 0;
   int c = 0, h = 0, w = 0;  // input map
   int kh = 1, kw = 1, stride = 1, pad = 0;
-  int ho = 1, wo = 1;  // output map
-  uint32_t w_base = 0, id_base = 0;
+  int ho = 1, wo = 1;                // output map
+  uint32_t w_base = 0, id_base = 0;  // id_base unused when n = 1 (no IDs)
   // Row order. false: k = (ky * kw + kx) * c_in + c, the compiled order (a linear layer's rows
   // are then HWC, so a row index is an active-list index). true: k = (c * kh + ky) * kw + kx,
   // so that the kh * kw rows one active input of a conv meets are contiguous in the GLB.

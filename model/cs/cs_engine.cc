@@ -98,16 +98,18 @@ void CsEngine::Accept() {
 }
 
 void CsEngine::Load() {
-  // One value beat and its ID beat per cycle, into the first pass that still lacks weights.
+  // One value beat and its ID beat per cycle, into the first pass that still lacks weights. A
+  // pass with n = 1 has no IDs (every product goes to the one adder tree): no ID beats.
   for (PassState& p : passes_) {
     if (p.loaded_all()) continue;
-    if (!weight_.CanPop() || !id_.CanPop()) return;
+    const bool ids = p.cmd.n > 1;
+    if (!weight_.CanPop() || (ids && !id_.CanPop())) return;
     const int cols = p.cmd.cols_used;
-    if (int(weight_.Front().v.size()) < cols || int(id_.Front().v.size()) < cols)
+    if (int(weight_.Front().v.size()) < cols || (ids && int(id_.Front().v.size()) < cols))
       throw SimError("cs: weight or id beat narrower than the pass's " + std::to_string(cols) +
                      " engines");
     const Beat wb = weight_.Pop();
-    const Beat ib = id_.Pop();
+    const Beat ib = ids ? id_.Pop() : Beat{std::vector<int8_t>(size_t(cols), 0)};
     const int r = int(p.loaded / p.cmd.kp), j = int(p.loaded % p.cmd.kp);
     for (int e = 0; e < cols; ++e) {
       // The byte is unsigned on the ID bus: a negative int8 is an ID >= 128.

@@ -216,6 +216,7 @@ void SparseAccum::Admit() {
     row.words_pending = 0;
     for (const auto& [kind, base] :
          {std::pair{ReadKind::kValue, c_.w_base}, std::pair{ReadKind::kId, c_.id_base}}) {
+      if (kind == ReadKind::kId && c_.n == 1) continue;  // one kernel per group: IDs all 0
       const uint64_t lo = base + uint64_t(row.k) * uint64_t(c_.groups);
       for (uint64_t a = lo - lo % word_; a < lo + uint64_t(c_.groups); a += word_) {
         LastRead& last = last_read_[kind == ReadKind::kValue ? 0 : 1];

@@ -49,7 +49,7 @@ bool Controller::IssueWork(const Tile& t, size_t index) {
     const Pass& ps = t.passes[index];
     EnginePorts& e = ps.engine == PassEngine::kCs ? p_.cs : p_.array;
     const bool weights = ps.weight.beats > 0;
-    const bool ids = ps.engine == PassEngine::kCs && weights;
+    const bool ids = ps.engine == PassEngine::kCs && weights && ps.array.n > 1;
     if (!e.input_cmd.CanPush() || (weights && !e.weight_cmd.CanPush()) ||
         (ids && !e.id_cmd->CanPush()) || !e.array_cmd.CanPush() || !e.collect_cmd.CanPush())
       return false;

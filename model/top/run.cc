@@ -118,7 +118,7 @@ void LoadNetwork(Dram& dram, uint64_t base, const Program& program, const Worklo
     const std::vector<int8_t> v = BlockedValues(packed, program.weight_n_tile[i]);
     const std::vector<uint8_t> id = BlockedIds(packed, program.weight_n_tile[i]);
     dram.Load(base + program.weight_addr[i], reinterpret_cast<const uint8_t*>(v.data()), v.size());
-    dram.Load(base + program.id_addr[i], id.data(), id.size());
+    if (program.id_addr[i] != 0) dram.Load(base + program.id_addr[i], id.data(), id.size());
   }
 }
 

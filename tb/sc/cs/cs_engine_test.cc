@@ -100,7 +100,7 @@ PassData MakePass(const Case& tc, const CsSpec& cs, std::mt19937_64& rng) {
         bi.v.push_back(used ? int8_t(id[size_t(e)][size_t(kk)]) : kBadId);
       }
       d.w.push_back(bw);
-      d.id.push_back(bi);
+      if (tc.n > 1) d.id.push_back(bi);  // n = 1 passes carry no IDs
     }
   for (int64_t p = 0; p < tc.pixels; ++p)
     for (int j = 0; j < tc.kp; ++j) {
@@ -213,11 +213,10 @@ Timing RunOnes(const CsSpec& spec, int rows, int kp, int pixels) {
   cs.cmd().Commit();
   Timing t;
   int wsent = 0, isent = 0;
-  const std::vector<int8_t> ones(size_t(spec.lanes), 1), zeros(size_t(spec.engines), 0);
+  const std::vector<int8_t> ones(size_t(spec.lanes), 1);
   for (Cycle now = 0; now < 500 && t.arrivals.size() < size_t(pixels); ++now) {
-    if (wsent < rows * kp && weight.CanPush() && id.CanPush()) {
+    if (wsent < rows * kp && weight.CanPush()) {  // n = 1: no ID beats
       weight.Push(Beat{ones});
-      id.Push(Beat{zeros});
       ++wsent;
     }
     if (isent < pixels * kp && in.CanPush()) {

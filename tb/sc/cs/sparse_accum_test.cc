@@ -262,7 +262,7 @@ Expected Expect(const Layer& l) {
         const uint64_t w0 = c.w_base + uint64_t(k) * l.groups,
                        i0 = c.id_base + uint64_t(k) * l.groups;
         e.weight_words += words(w0, uint64_t(l.groups)) - (w0 / kWord == last_w ? 1 : 0);
-        e.id_words += words(i0, uint64_t(l.groups)) - (i0 / kWord == last_id ? 1 : 0);
+        if (tc.n > 1) e.id_words += words(i0, uint64_t(l.groups)) - (i0 / kWord == last_id ? 1 : 0);
         last_w = (w0 + l.groups - 1) / kWord;
         last_id = (i0 + l.groups - 1) / kWord;
       }
