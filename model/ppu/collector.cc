@@ -4,6 +4,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "model/base/error.h"
 #include "model/ppu/ppu_ops.h"
 
 namespace cssim {
@@ -24,43 +25,71 @@ Collector::Collector(const std::string& prefix, const PpuSpec& ppu, int output_b
       transfers_(bus_stats_, "transfers", "bytes", "psum bytes moved array -> collector",
                  "transfer", DataType::kPsum) {}
 
-void Collector::StartBeat(Cycle now) {
-  beat_ = in_.Pop();
-  const uint32_t bytes = uint32_t(c_.cols) * 4;
+void Collector::TakeBeat(Cycle now) {
+  Command& cmd = cmds_.back();
+  const CollectCmd& c = cmd.c;
+  Beat b;
+  b.cmd = cmd.index;
+  b.sums = in_.Pop();
+  if (b.sums.v.size() < size_t(c.cols))
+    throw SimError("collector: command " + std::to_string(cmd.index) + " has " +
+                   std::to_string(c.cols) + " columns but a beat of " +
+                   std::to_string(b.sums.v.size()) + " sums");
+  ++cmd.taken;
+  const uint32_t bytes = uint32_t(c.cols) * 4;
   transfers_.Add(bytes);
-  wait_until_ = now + Cycle((bytes + uint32_t(bus_bytes_) - 1) / uint32_t(bus_bytes_));
-  psum_addr_ = c_.psum_base + uint32_t(c_.p0 + beat_.pixel) * bytes;
-  psum_bytes_ = bytes;
-  psum_bytes_in_.assign(bytes, 0);
-  reads_to_issue_.clear();
-  if (!c_.first)
-    for (uint32_t a = psum_addr_ - psum_addr_ % word_; a < psum_addr_ + bytes; a += word_)
-      reads_to_issue_.push_back(a);
-  phase_ = Phase::kReceive;
+  bus_free_ = now + Cycle((bytes + uint32_t(bus_bytes_) - 1) / uint32_t(bus_bytes_));
+  b.crossed = bus_free_;
+  b.psum_addr = c.psum_base + uint32_t(c.p0 + b.sums.pixel) * bytes;
+  if (c.last) {
+    b.write_lo = c.out_base + uint32_t(c.p0 + b.sums.pixel) * uint32_t(c.out_pixel_bytes) +
+                 uint32_t(c.n_local0 * c.out_elem_bytes);
+    b.write_hi = b.write_lo + uint32_t(c.cols * c.out_elem_bytes);
+  } else {
+    b.write_lo = b.psum_addr;
+    b.write_hi = b.psum_addr + bytes;
+  }
+  if (!c.first) {
+    b.psums.assign(bytes, 0);
+    for (uint32_t a = b.psum_addr - b.psum_addr % word_; a < b.psum_addr + bytes; a += word_)
+      b.reads.push_back(a);
+  }
+  beats_.push_back(std::move(b));
 }
 
-void Collector::Compute() {
-  std::vector<int32_t> v = beat_.v;
-  if (!c_.first)
-    for (int c = 0; c < c_.cols; ++c) {
+// Called in the cycle the beat has crossed the bus and its psums are back: the compute stage
+// takes it then, or when it has finished the previous beat.
+void Collector::Compute(Beat& b, Cycle now) {
+  const CollectCmd& c = CommandOf(b).c;
+  std::vector<int32_t>& v = b.sums.v;
+  if (!c.first)
+    for (int col = 0; col < c.cols; ++col) {
       int32_t old;
-      std::memcpy(&old, &psum_bytes_in_[size_t(c) * 4], 4);
-      v[c] += old;
+      std::memcpy(&old, &b.psums[size_t(col) * 4], 4);
+      v[col] = int32_t(uint32_t(v[col]) + uint32_t(old));  // a 32-bit adder wraps
     }
-  if (!c_.last) {
-    std::vector<uint8_t> bytes(psum_bytes_);
-    std::memcpy(bytes.data(), v.data(), psum_bytes_);
-    SplitWrites(psum_addr_, bytes.data(), psum_bytes_, word_, DataType::kPsum, &writes_);
-    return;
+  std::vector<uint8_t> bytes(b.write_hi - b.write_lo);
+  if (c.last) {
+    for (int col = 0; col < c.cols; ++col)
+      StoreElem(&bytes[size_t(col) * c.out_elem_bytes],
+                OutputStage(v[col], c.requant, c.shift, c.relu), c.out_elem_bytes);
+    ops_.Add(uint64_t(c.cols));
+  } else {
+    std::memcpy(bytes.data(), v.data(), bytes.size());
   }
-  std::vector<uint8_t> bytes(size_t(c_.cols) * c_.out_elem_bytes);
-  for (int c = 0; c < c_.cols; ++c)
-    StoreElem(&bytes[size_t(c) * c_.out_elem_bytes],
-              OutputStage(v[c], c_.requant, c_.shift, c_.relu), c_.out_elem_bytes);
-  ops_.Add(uint64_t(c_.cols));
-  const uint32_t addr = c_.out_base + uint32_t(c_.p0 + beat_.pixel) * uint32_t(c_.out_pixel_bytes) +
-                        uint32_t(c_.n_local0 * c_.out_elem_bytes);
-  SplitWrites(addr, bytes.data(), uint32_t(bytes.size()), word_, DataType::kOutput, &writes_);
+  SplitWrites(b.write_lo, bytes.data(), uint32_t(bytes.size()), word_,
+              c.last ? DataType::kOutput : DataType::kPsum, &b.writes);
+  b.computing = true;
+  b.computed = std::max(now, compute_free_) + (c.last ? Cycle((c.cols + lanes_ - 1) / lanes_) : 1);
+  compute_free_ = b.computed;
+}
+
+bool Collector::ReadHazard(size_t beat) const {
+  const Beat& b = beats_[beat];
+  const uint32_t lo = b.psum_addr, hi = b.psum_addr + uint32_t(b.psums.size());
+  for (size_t i = 0; i < beat; ++i)
+    if (beats_[i].write_lo < hi && lo < beats_[i].write_hi) return true;
+  return false;
 }
 
 void Collector::Tick(Cycle now) {
@@ -69,94 +98,109 @@ void Collector::Tick(Cycle now) {
     const GlbResp r = glb_.resp.Pop();
     progress_ = true;
     if (r.write) {
-      --acks_pending_;
+      // Writes go out in command order: the ack is the oldest waiting command's.
+      std::find_if(cmds_.begin(), cmds_.end(), [](const Command& c) {
+        return c.acks_due > 0;
+      })->acks_due--;
       continue;
     }
-    const uint32_t word_addr = r.tag;
-    for (uint32_t b = 0; b < word_; ++b) {
-      const uint32_t a = word_addr + b;
-      if (a >= psum_addr_ && a < psum_addr_ + psum_bytes_)
-        psum_bytes_in_[a - psum_addr_] = r.data[b];
-    }
-    --reads_pending_;
+    // Reads go out in beat order and come back in order: this is the oldest missing one.
+    Beat& b = *std::find_if(beats_.begin(), beats_.end(),
+                            [](const Beat& x) { return x.back < x.reads.size(); });
+    const uint32_t word = b.reads[b.back++];
+    const uint32_t lo = std::max(word, b.psum_addr);
+    const uint32_t hi = std::min(word + word_, b.psum_addr + uint32_t(b.psums.size()));
+    for (uint32_t a = lo; a < hi; ++a) b.psums[a - b.psum_addr] = r.data[a - word];
   }
-  if (!active_) {
-    if (!cmd_.CanPop()) return;
-    c_ = cmd_.Pop();
-    active_ = true;
-    beats_done_ = 0;
-    phase_ = Phase::kIdle;
+
+  // A new command once the last one has taken all its beats.
+  if ((cmds_.empty() || cmds_.back().taken == cmds_.back().c.pixels) &&
+      cmds_.size() < kCmdsInFlight && cmd_.CanPop()) {
+    Command cmd;
+    cmd.c = cmd_.Pop();
+    cmd.index = cmd_index_++;
+    if (cmd.c.cols < 1 || cmd.c.pixels < 0 ||
+        (cmd.c.out_elem_bytes != 1 && cmd.c.out_elem_bytes != 4))
+      throw SimError("collector: command " + std::to_string(cmd.index) +
+                     " needs cols >= 1, pixels >= 0 and 1- or 4-byte output elements");
+    cmds_.push_back(cmd);
     progress_ = true;
   }
-  switch (phase_) {
-    case Phase::kIdle:
-      if (beats_done_ == c_.pixels) {
-        if (writes_.empty() && acks_pending_ == 0 && done_.CanPush()) {
-          done_.Push(cmd_index_++);
-          active_ = false;
-          progress_ = true;
-        }
-      } else if (in_.CanPop()) {
-        StartBeat(now);
-        progress_ = true;
-      }
-      break;
-    case Phase::kReceive:
-      if (now + 1 >= wait_until_) {
-        phase_ = c_.first ? Phase::kCompute : Phase::kRead;
-        progress_ = true;
-      }
-      break;
-    case Phase::kRead:
-      for (int l = 0; l < glb_.lanes && !reads_to_issue_.empty() && glb_.req.CanPush(); ++l) {
-        GlbReq q;
-        q.addr = reads_to_issue_.front();
-        q.tag = q.addr;
-        q.data_type = DataType::kPsum;
-        glb_.req.Push(q);
-        reads_to_issue_.pop_front();
-        ++reads_pending_;
-        progress_ = true;
-      }
-      if (reads_to_issue_.empty() && reads_pending_ == 0) {
-        phase_ = Phase::kCompute;
-        progress_ = true;
-      }
-      break;
-    case Phase::kCompute:
-      Compute();
-      wait_until_ = now + (c_.last ? Cycle((c_.cols + lanes_ - 1) / lanes_) : 1);
-      phase_ = Phase::kWrite;
+
+  // The bus: before the writes below, so a slot they free takes a beat only next cycle.
+  if (!cmds_.empty() && cmds_.back().taken < cmds_.back().c.pixels &&
+      beats_.size() < kBeatsInFlight && now >= bus_free_ && in_.CanPop()) {
+    TakeBeat(now);
+    progress_ = true;
+  }
+
+  // Compute, in beat order.
+  for (Beat& b : beats_) {
+    if (b.computing) continue;
+    if (now < b.crossed || b.back < b.reads.size()) break;
+    Compute(b, now);
+    progress_ = true;
+  }
+
+  // Writes first, in beat order; a beat leaves when its last write has gone.
+  int budget = glb_.lanes;
+  while (budget > 0 && !beats_.empty() && beats_.front().computing &&
+         now >= beats_.front().computed && glb_.req.CanPush()) {
+    Beat& b = beats_.front();
+    Command& cmd = CommandOf(b);
+    for (; budget > 0 && !b.writes.empty() && glb_.req.CanPush(); --budget) {
+      glb_.req.Push(b.writes.front());
+      b.writes.pop_front();
+      ++cmd.acks_due;
+    }
+    progress_ = true;
+    if (!b.writes.empty()) break;
+    ++cmd.written;
+    beats_.pop_front();
+  }
+
+  // Then psum reads, in beat order.
+  for (size_t i = 0; i < beats_.size() && budget > 0 && glb_.req.CanPush(); ++i) {
+    Beat& b = beats_[i];
+    if (b.issued == b.reads.size()) continue;
+    if (ReadHazard(i)) break;
+    for (; budget > 0 && b.issued < b.reads.size() && glb_.req.CanPush(); --budget) {
+      GlbReq q;
+      q.addr = b.reads[b.issued++];
+      q.data_type = DataType::kPsum;
+      glb_.req.Push(q);
       progress_ = true;
-      break;
-    case Phase::kWrite:
-      if (now < wait_until_) break;
-      for (int l = 0; l < glb_.lanes && !writes_.empty() && glb_.req.CanPush(); ++l) {
-        glb_.req.Push(writes_.front());
-        writes_.pop_front();
-        ++acks_pending_;
-        progress_ = true;
-      }
-      if (writes_.empty()) {
-        ++beats_done_;
-        phase_ = Phase::kIdle;
-        progress_ = true;
-      }
-      break;
+    }
+    if (b.issued < b.reads.size()) break;
+  }
+
+  while (!cmds_.empty() && done_.CanPush()) {
+    const Command& cmd = cmds_.front();
+    if (cmd.taken < cmd.c.pixels || cmd.written < cmd.c.pixels || cmd.acks_due > 0) break;
+    done_.Push(cmd.index);
+    cmds_.pop_front();
+    progress_ = true;
   }
 }
 
 Cycle Collector::NextEvent(Cycle now) const {
   if (progress_) return now + 1;
-  if (phase_ == Phase::kReceive && wait_until_ > now + 1) return wait_until_ - 1;
-  if (phase_ == Phase::kWrite && wait_until_ > now) return wait_until_;
-  return kNever;
+  // Only a transfer (the newest beat's: it ends when the bus frees) and a compute end without a
+  // link moving.
+  Cycle next = bus_free_ > now ? bus_free_ : kNever;
+  for (const Beat& b : beats_)
+    if (b.computing && b.computed > now) next = std::min(next, b.computed);
+  return next;
 }
 
 std::string Collector::DebugState() const {
   std::ostringstream os;
-  os << "collector: active=" << active_ << " phase=" << int(phase_) << " beats=" << beats_done_
-     << "/" << c_.pixels << " acks=" << acks_pending_;
+  os << "collector: commands=" << cmds_.size() << " beats_in_flight=" << beats_.size();
+  if (!cmds_.empty()) {
+    const Command& c = cmds_.front();
+    os << " oldest command " << c.index << ": taken=" << c.taken << " written=" << c.written << "/"
+       << c.c.pixels << " acks=" << c.acks_due;
+  }
   return os.str();
 }
 
