@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "model/base/config.h"
+#include "tb/common/energy_checks.h"
 
 namespace cssim {
 namespace {
@@ -63,16 +64,7 @@ TEST(Run, GscHasTheBackgroundMacCount) {
 
 TEST(Run, EnergyBreakdownsSumToTotal) {
   const RunResult r = RunDirect(LoadArch("default"), LoadWorkload("gsc-dense"));
-  double by_c = 0, by_t = 0, by_layer = 0;
-  for (const auto& [k, v] : r.energy.by_component) by_c += v;
-  for (const auto& [k, v] : r.energy.by_datatype) by_t += v;
-  for (const LayerResult& l : r.layers) by_layer += l.energy.total_pj;
-  EXPECT_GT(r.energy.total_pj, 0);
-  EXPECT_NEAR(by_c, r.energy.total_pj, 1e-6 * r.energy.total_pj);
-  EXPECT_NEAR(by_t, r.energy.total_pj, 1e-6 * r.energy.total_pj);
-  EXPECT_NEAR(by_layer, r.energy.total_pj, 1e-6 * r.energy.total_pj);
-  for (const char* c : {"dram", "glb", "noc", "rf", "mac"})
-    EXPECT_GT(r.energy.by_component.count(c) ? r.energy.by_component.at(c) : 0.0, 0) << c;
+  ExpectEnergyAddsUp(r, {"dram", "glb", "noc", "rf", "mac"});
 }
 
 // A single large linear layer: every weight is used once, so DRAM bandwidth bounds it.

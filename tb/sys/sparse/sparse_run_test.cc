@@ -16,6 +16,7 @@
 #include "model/base/config.h"
 #include "model/ref/data.h"
 #include "model/top/run.h"
+#include "tb/common/energy_checks.h"
 
 namespace cssim {
 namespace {
@@ -204,16 +205,7 @@ class SparseEnergy : public ::testing::TestWithParam<Mode> {};
 
 TEST_P(SparseEnergy, BreakdownsSumToTotalWithCsAndKwta) {
   const RunResult r = RunGsc("gsc-sparse", GetParam());
-  double by_c = 0, by_t = 0, by_layer = 0;
-  for (const auto& [k, v] : r.energy.by_component) by_c += v;
-  for (const auto& [k, v] : r.energy.by_datatype) by_t += v;
-  for (const LayerResult& l : r.layers) by_layer += l.energy.total_pj;
-  EXPECT_GT(r.energy.total_pj, 0);
-  EXPECT_NEAR(by_c, r.energy.total_pj, 1e-6 * r.energy.total_pj);
-  EXPECT_NEAR(by_t, r.energy.total_pj, 1e-6 * r.energy.total_pj);
-  EXPECT_NEAR(by_layer, r.energy.total_pj, 1e-6 * r.energy.total_pj);
-  for (const char* c : {"cs", "kwta", "mac", "glb", "dram"})
-    EXPECT_GT(r.energy.by_component.count(c) ? r.energy.by_component.at(c) : 0.0, 0) << c;
+  ExpectEnergyAddsUp(r, {"cs", "kwta", "mac", "glb", "dram"});
 }
 
 INSTANTIATE_TEST_SUITE_P(All, SparseEnergy,
