@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "model/base/error.h"
+#include "model/cs/packer.h"
 
 namespace cssim {
 namespace {
@@ -192,6 +193,7 @@ class Compiler {
     p.id_addr.assign(w_.layers.size(), 0);
     p.packed.assign(w_.layers.size(), false);
     p.channel_major.assign(w_.layers.size(), false);
+    p.id_rows_aligned.assign(w_.layers.size(), false);
     program_ = &p;
     const bool sparse = mode_ != Mode::kDense;
     for (size_t i = 0; i < w_.layers.size(); ++i) {
@@ -419,10 +421,19 @@ class Compiler {
         wt.dram_stride = wt.row_bytes;
         t.loads = {in, wt};
         if (cs && N > 1) {
-          DmaCmd id = wt;
+          // IDs are bit-packed in DRAM, one row per k of the block; the DMA expands each to a
+          // byte per ID in the GLB.
+          // One bit stream per block of best.n_tile groups.
+          const int bits = IdBits(N);
+          DmaCmd id;
           id.data_type = DataType::kKernelId;
-          id.dram_addr = op->id_addr + uint64_t(u0) * K;
+          id.dram_addr = op->id_addr +
+                         uint64_t(u0 / best.n_tile) * PackedIdRowBytes(int(K * best.n_tile), bits);
           id.glb_addr = id_geom.w_base;
+          id.row_bytes = PackedIdRowBytes(int(K * n_tile), bits);
+          id.dram_stride = id.row_bytes;
+          id.expand_bits = bits;
+          id.expanded_row_bytes = uint32_t(K * n_tile);
           t.loads.push_back(id);
         }
         DmaCmd st;
@@ -580,6 +591,7 @@ class Compiler {
     ut = int(CeilDiv(units, tiles));
     program_->weight_n_tile[size_t(g.first)] = ut;
     program_->channel_major[size_t(g.first)] = !linear;
+    program_->id_rows_aligned[size_t(g.first)] = linear;
     for (int u0 = 0, ti = 0; u0 < units; u0 += ut, ++ti) {
       const int n_tile = std::min(ut, units - u0);
       const int ch0 = u0 * N;
@@ -623,10 +635,25 @@ class Compiler {
       wt.glb_addr = c.w_base;
       wt.row_bytes = uint32_t(int64_t(n_tile) * K);
       wt.dram_stride = wt.row_bytes;
-      DmaCmd id = wt;
+      // Kernel IDs: bit-packed in DRAM, expanded to a byte per ID by the DMA. A linear layer
+      // gathers single rows, so its rows start on bytes; otherwise a block is one bit stream.
+      const int bits = IdBits(N);
+      DmaCmd id;
       id.data_type = DataType::kKernelId;
-      id.dram_addr = op->id_addr + uint64_t(u0) * K;
       id.glb_addr = c.id_base;
+      id.expand_bits = bits;
+      if (linear) {
+        const uint32_t row = PackedIdRowBytes(n_tile, bits);
+        id.dram_addr = op->id_addr + uint64_t(u0 / ut) * K * PackedIdRowBytes(ut, bits);
+        id.row_bytes = row;
+        id.dram_stride = row;
+        id.expanded_row_bytes = uint32_t(n_tile);
+      } else {
+        id.dram_addr = op->id_addr + uint64_t(u0 / ut) * PackedIdRowBytes(int(K * ut), bits);
+        id.row_bytes = PackedIdRowBytes(int(K * n_tile), bits);
+        id.dram_stride = id.row_bytes;
+        id.expanded_row_bytes = uint32_t(K * n_tile);
+      }
       if (linear) {
         // A linear layer's rows are HWC, so the active list names exactly the rows its inputs
         // need: gather those, not the whole packed matrix.
@@ -634,9 +661,9 @@ class Compiler {
           d->gather = true;
           d->index_glb_addr = c.list_base;
           d->index_count = uint32_t(actives);
-          d->row_bytes = uint32_t(n_tile);
-          d->dram_stride = uint64_t(n_tile);
         }
+        wt.row_bytes = uint32_t(n_tile);
+        wt.dram_stride = uint64_t(n_tile);
       }
       t.loads = {list, wt};
       if (N > 1) t.loads.push_back(id);

@@ -32,6 +32,13 @@ struct DmaCmd {
   bool gather = false;
   uint32_t index_glb_addr = 0;
   uint32_t index_count = 0;
+  // Bit-packed rows (loads only; kernel IDs): expand_bits > 0 means each DRAM row of row_bytes
+  // bytes holds expanded_row_bytes values of expand_bits bits (value j at bits
+  // [j * expand_bits, (j + 1) * expand_bits) of the row, least significant bit first; the row
+  // padded to whole bytes), and each value lands in the GLB as one byte: DRAM row r (gather:
+  // the row of index i) -> GLB glb_addr + r * expanded_row_bytes (gather: i * ...).
+  int expand_bits = 0;
+  uint32_t expanded_row_bytes = 0;
   uint64_t bytes() const { return uint64_t(gather ? index_count : rows) * row_bytes; }
 };
 
@@ -226,6 +233,7 @@ struct Program {
   std::vector<uint64_t> id_addr;      // per workload layer: CS kernel-ID array (0 when none)
   std::vector<bool> packed;           // per workload layer: weights in the CS packed layout
   std::vector<bool> channel_major;    // per workload layer: packed rows in (c, ky, kx) order
+  std::vector<bool> id_rows_aligned;  // per workload layer: packed ID rows start on bytes
   uint64_t output_addr = 0;
   Shape output_shape;
   ElemType output_type = ElemType::kInt8;

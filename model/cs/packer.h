@@ -52,4 +52,14 @@ PackedLayer ChannelMajor(const PackedLayer& p, const Layer& l);
 std::vector<int8_t> BlockedValues(const PackedLayer& p, int groups_per_block);
 std::vector<uint8_t> BlockedIds(const PackedLayer& p, int groups_per_block);
 
+// Kernel IDs as DRAM holds them: ceil(log2 n) bits each (IdBits), least significant bit
+// first, in the order of BlockedIds: per block of `groups_per_block` groups, row k of the
+// block's IDs after row k - 1. Each block is one bit stream padded to whole bytes; with
+// `row_aligned` every row also starts on a byte (PackedIdRowBytes(groups, bits) bytes a row),
+// so that a gather can fetch single rows. The DMA expands IDs to a byte each on the way into
+// the GLB.
+int IdBits(int n);
+uint32_t PackedIdRowBytes(int groups, int bits);
+std::vector<uint8_t> PackedIdRows(const PackedLayer& p, int groups_per_block, bool row_aligned);
+
 }  // namespace cssim

@@ -39,9 +39,22 @@ bool Dma::NextSegment(Segment* s) {
   s->atom = start & ~uint64_t(kDramAtomBytes - 1);
   s->offset = uint32_t(start - s->atom);
   s->len = std::min<uint32_t>(kDramAtomBytes - s->offset, c.row_bytes - row_off_);
-  s->glb_addr = uint32_t(c.glb_addr + row * c.row_bytes + row_off_);
   s->dram_done = false;
   s->glb_words_left = 0;
+  if (c.expand_bits > 0) {
+    s->glb_addr = uint32_t(c.glb_addr + row * c.expanded_row_bytes);
+    s->row = row_;
+    s->row_off = row_off_;
+    if (row_off_ == 0) {
+      PackedRow p;
+      p.bytes.resize(c.row_bytes);
+      p.have.resize(c.row_bytes);
+      p.values_left = c.expanded_row_bytes;
+      packed_rows_.push_back(std::move(p));
+    }
+  } else {
+    s->glb_addr = uint32_t(c.glb_addr + row * c.row_bytes + row_off_);
+  }
   row_off_ += s->len;
   if (row_off_ == c.row_bytes) {
     ++row_;
@@ -60,6 +73,21 @@ void Dma::Start() {
   const DmaCmd& c = job_.cmd;
   if (c.gather && c.store)
     throw SimError("dma: job " + std::to_string(job_.id) + " is a gather store");
+  if (c.expand_bits < 0 || c.expand_bits > 8)
+    throw SimError("dma: job " + std::to_string(job_.id) + " has expand_bits " +
+                   std::to_string(c.expand_bits) + " (allowed: 0 = off, 1..8)");
+  if (c.expand_bits > 0 && c.store)
+    throw SimError("dma: job " + std::to_string(job_.id) + " is an expanding store");
+  if (c.expand_bits > 0) {
+    const uint64_t packed = (uint64_t(c.expanded_row_bytes) * uint32_t(c.expand_bits) + 7) / 8;
+    if (c.row_bytes != packed)
+      throw SimError("dma: job " + std::to_string(job_.id) + " has row_bytes " +
+                     std::to_string(c.row_bytes) + ", but " + std::to_string(c.expanded_row_bytes) +
+                     " values of " + std::to_string(c.expand_bits) + " bits pack into " +
+                     std::to_string(packed));
+  }
+  packed_rows_.clear();
+  packed_first_ = 0;
   // Only a gather reads a list; the list words span [index_next_, index_end_).
   index_next_ = index_end_ = 0;
   indices_.clear();
@@ -85,7 +113,41 @@ void Dma::TakeIndexWord(const GlbResp& r) {
 }
 
 void Dma::QueueGlbWrites(const Segment& s) {
-  SplitWrites(s.glb_addr, &s.data[s.offset], s.len, word_, job_.data_type, &glb_writes_);
+  if (job_.cmd.expand_bits > 0)
+    QueueExpandedWrites(s);
+  else
+    SplitWrites(s.glb_addr, &s.data[s.offset], s.len, word_, job_.data_type, &glb_writes_);
+}
+
+void Dma::QueueExpandedWrites(const Segment& s) {
+  const uint32_t b = uint32_t(job_.cmd.expand_bits);
+  PackedRow& p = packed_rows_[s.row - packed_first_];
+  for (uint32_t i = 0; i < s.len; ++i) {
+    p.bytes[s.row_off + i] = s.data[s.offset + i];
+    p.have[s.row_off + i] = true;
+  }
+  // The values with bits in this segment are consecutive; all but the first and the last lie
+  // wholly inside it. Those two may straddle a neighbouring segment: the segment that arrives
+  // second writes them.
+  const uint32_t end_bit = (s.row_off + s.len) * 8;
+  uint32_t lo = s.row_off * 8 / b;
+  uint32_t hi = std::min(job_.cmd.expanded_row_bytes, (end_bit + b - 1) / b);
+  if (lo < hi && !p.have[lo * b / 8]) ++lo;
+  if (lo < hi && !p.have[(hi * b - 1) / 8]) --hi;
+  if (lo == hi) return;
+  std::vector<uint8_t> values(hi - lo);
+  for (uint32_t j = lo; j < hi; ++j) {
+    const uint32_t bit = j * b, byte = bit / 8;
+    uint32_t v = p.bytes[byte];
+    if (byte + 1 < p.bytes.size()) v |= uint32_t(p.bytes[byte + 1]) << 8;
+    values[j - lo] = uint8_t((v >> (bit % 8)) & ((1u << b) - 1));
+  }
+  SplitWrites(s.glb_addr + lo, values.data(), hi - lo, word_, job_.data_type, &glb_writes_);
+  p.values_left -= hi - lo;
+  while (!packed_rows_.empty() && packed_rows_.front().values_left == 0) {
+    packed_rows_.pop_front();
+    ++packed_first_;
+  }
 }
 
 void Dma::TickLoad() {
@@ -283,6 +345,8 @@ std::string Dma::DebugState() const {
   if (active_ && job_.cmd.gather)
     os << " gather: rows_done=" << row_ << "/" << job_.cmd.index_count
        << " indices_buffered=" << indices_.size() << " list_reads_pending=" << index_reads_;
+  if (active_ && job_.cmd.expand_bits > 0)
+    os << " expand: rows_with_values_left=" << packed_rows_.size();
   return os.str();
 }
 

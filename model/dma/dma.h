@@ -22,6 +22,17 @@
 // once (a plain load reads an atom shared by two rows twice; it is left so, cycle-identical to
 // before gathers existed). bytes_loaded counts only row bytes, not the list.
 //
+// Expand (a load with cmd.expand_bits = b in 1..8; other values, or an expanding store, are a
+// SimError when the job starts): each DRAM row of row_bytes = ceil(expanded_row_bytes * b / 8)
+// bytes holds expanded_row_bytes bit-packed values (value j = bits [j * b, j * b + b) of the row,
+// least significant bit first; the pad bits are ignored), and each value lands in the GLB as one
+// byte: row r (gather: the row of index i) at glb_addr + r * expanded_row_bytes (gather: i * ...).
+// The DRAM side is that of the plain or gather load of the packed rows. A value is written as soon
+// as every byte holding its bits is back, so a value straddling two atoms waits for both, and
+// with b = 8 (the identity) the job is exactly the plain load with row_bytes = expanded_row_bytes:
+// same reads, same GLB writes, same cycles. bytes_loaded counts the packed DRAM bytes; the GLB
+// counts the expanded writes.
+//
 // Ordering: a job starts only after the previous one pushed done(), i.e. after all its GLB writes
 // were acknowledged, so a gather reads a list written by the load just before it.
 //
@@ -80,6 +91,15 @@ class Dma : public Unit {
     uint32_t glb_words_left = 0;
     bool dram_done = false;     // store: every GLB read of the segment issued
     uint32_t offset_issue = 0;  // store: next GLB word to read
+    // Expand: glb_addr is the GLB address of the row's first value; `row` numbers the row within
+    // the job and row_off is the segment's first byte in the packed row.
+    uint32_t row = 0, row_off = 0;
+  };
+  // Expand: a packed row whose values are not all written yet.
+  struct PackedRow {
+    std::vector<uint8_t> bytes;  // row_bytes
+    std::vector<bool> have;      // bytes back from DRAM
+    uint32_t values_left = 0;
   };
   uint32_t RowCount() const;  // rows of the active job (gather: list records)
   bool SegmentsLeft() const;  // the active job has rows not yet split into segments
@@ -89,7 +109,9 @@ class Dma : public Unit {
   void TakeIndexWord(const GlbResp& r);  // gather: list bytes from one GLB word read
   void TickLoad();
   void TickStore();
+  // Load: the segment's data is back; queue its GLB writes (expand: the values it completes).
   void QueueGlbWrites(const Segment& s);
+  void QueueExpandedWrites(const Segment& s);
 
   DmaSpec spec_;
   Link<DramReq>& dram_req_;
@@ -119,6 +141,11 @@ class Dma : public Unit {
   uint64_t last_atom_ = 0;
   uint32_t last_tag_ = 0;
   std::array<uint8_t, kDramAtomBytes> last_data_{};
+
+  // Expand: rows packed_first_, packed_first_ + 1, ... of the job, from the oldest one with values
+  // still to write to the last one split into segments.
+  std::deque<PackedRow> packed_rows_;
+  uint32_t packed_first_ = 0;
 
   StatGroup stats_;
   Counter bytes_loaded_, bytes_stored_, dram_reads_, dram_writes_;

@@ -116,7 +116,8 @@ void LoadNetwork(Dram& dram, uint64_t base, const Program& program, const Worklo
     PackedLayer packed = PackLayer(l, dense, workload.source, int(i));
     if (program.channel_major[i]) packed = ChannelMajor(packed, l);
     const std::vector<int8_t> v = BlockedValues(packed, program.weight_n_tile[i]);
-    const std::vector<uint8_t> id = BlockedIds(packed, program.weight_n_tile[i]);
+    const std::vector<uint8_t> id =
+        PackedIdRows(packed, program.weight_n_tile[i], program.id_rows_aligned[i]);
     dram.Load(base + program.weight_addr[i], reinterpret_cast<const uint8_t*>(v.data()), v.size());
     if (program.id_addr[i] != 0) dram.Load(base + program.id_addr[i], id.data(), id.size());
   }

@@ -244,6 +244,52 @@ TEST(Packer, BlockedLayoutIsRowMajorWithinEachBlock) {
 
 // Random conv (with stride and pad) and linear layers: the packing is faithful, and the blocked
 // arrays are a permutation that puts (g, k) at its block position.
+// DRAM holds kernel IDs at ceil(log2 N) bits: N = 5 takes 3 bits, so a block of 5 groups packs
+// its 5 IDs of one fan-in position into 15 bits, 2 bytes; the partial last block of 3 groups
+// into 9 bits, also 2 bytes. Every ID reads back from its bits.
+TEST(Packer, IdRowsHoldCeilLog2NBitsPerIdLsbFirst) {
+  EXPECT_EQ(IdBits(1), 0);
+  EXPECT_EQ(IdBits(2), 1);
+  EXPECT_EQ(IdBits(5), 3);
+  EXPECT_EQ(IdBits(10), 4);
+  EXPECT_EQ(IdBits(20), 5);
+  const Layer l = MakeConv("conv2", {64, 14, 14}, 64, 5, 0.2);
+  const PackedLayer p = PackLayer(l, Weights(l, 1), "test.yaml", 0);
+  ASSERT_EQ(p.n, 5);
+  ASSERT_EQ(p.groups, 13);
+  const std::vector<uint8_t> rows = PackedIdRows(p, 5, /*row_aligned=*/true);
+  ASSERT_EQ(rows.size(), size_t(p.fan_in) * (2 + 2 + 2));
+  size_t at = 0;
+  for (int g0 = 0; g0 < p.groups; g0 += 5) {
+    const int nt = std::min(5, p.groups - g0);
+    ASSERT_EQ(PackedIdRowBytes(nt, 3), 2u);
+    for (int64_t k = 0; k < p.fan_in; ++k, at += 2) {
+      const uint32_t bits = uint32_t(rows[at]) | uint32_t(rows[at + 1]) << 8;
+      for (int j = 0; j < nt; ++j)
+        EXPECT_EQ(bits >> (3 * j) & 7u, p.id[size_t(int64_t(g0 + j) * p.fan_in + k)])
+            << "group " << g0 + j << " k " << k;
+      EXPECT_EQ(bits >> (3 * nt), 0u) << "padding bits are zero";
+    }
+  }
+  // Without row alignment a block is one stream: 1600 rows x 15 bits = 3,000 bytes for the full
+  // blocks, 1600 x 9 bits = 1,800 bytes for the last; ID j of row k at bit (k * nt + j) * 3.
+  const std::vector<uint8_t> stream = PackedIdRows(p, 5, /*row_aligned=*/false);
+  ASSERT_EQ(stream.size(), 3000u + 3000u + 1800u);
+  size_t block = 0;
+  for (int g0 = 0; g0 < p.groups; g0 += 5) {
+    const int nt = std::min(5, p.groups - g0);
+    for (int64_t k = 0; k < p.fan_in; ++k)
+      for (int j = 0; j < nt; ++j) {
+        const int64_t bit = (k * nt + j) * 3;
+        uint32_t v = 0;
+        for (int b = 0; b < 3; ++b)
+          v |= uint32_t(stream[block + size_t((bit + b) / 8)] >> ((bit + b) % 8) & 1u) << b;
+        EXPECT_EQ(v, p.id[size_t(int64_t(g0 + j) * p.fan_in + k)]);
+      }
+    block += size_t((p.fan_in * nt * 3 + 7) / 8);
+  }
+}
+
 TEST(Packer, RandomLayersPackFaithfully) {
   std::mt19937_64 rng(20240611);
   const auto pick = [&](int lo, int hi) { return int(UniformInt(rng, lo, hi)); };
