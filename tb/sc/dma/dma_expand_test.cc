@@ -14,92 +14,14 @@
 #include "model/base/error.h"
 #include "model/dma/dma.h"
 #include "model/dram/presets.h"
-#include "tb/common/glb_noise.h"
+#include "tb/common/dma_bench.h"
 
 namespace cssim {
 namespace {
 
-constexpr uint32_t kGlbBytes = 16 * 1024;
-constexpr uint64_t kDramBytes = 64 * 1024;
+using namespace dma_bench;  // NOLINT: the bench, its sizes and ListBytes
+using Bench = DmaBench;
 constexpr uint8_t kPoison = 0xA5;
-
-struct Bench {
-  StatGroup root{nullptr, "top"};
-  Dram dram;
-  Glb glb;
-  Glb::Port& dma_port;
-  Glb::Port& noise_port;
-  Dma dma;
-  GlbNoise noise;
-  std::vector<LinkBase*> links;
-  Cycle now = 0;
-
-  static GlbSpec Spec(int word) {
-    GlbSpec s;
-    s.size_kib = int(kGlbBytes / 1024);
-    s.banks = 4;
-    s.bank_width_bytes = word;
-    return s;
-  }
-  explicit Bench(int word = 8)
-      : dram(DramPreset("lpddr4"), 500, root),
-        glb(Spec(word), root),
-        dma_port(glb.AddPort("dma", std::max(1, 64 / word), 8)),
-        noise_port(glb.AddPort("noise", 2, 4)),
-        dma(DmaSpec{8}, dram.req(), dram.resp(), dma_port, word, root),
-        noise(noise_port, kGlbBytes, 99, 64) {
-    for (LinkBase* l : dram.links()) links.push_back(l);
-    for (const auto& p : glb.ports()) {
-      links.push_back(&p->req);
-      links.push_back(&p->resp);
-    }
-    for (LinkBase* l : dma.links()) links.push_back(l);
-  }
-  // Runs one job to completion; returns the cycles it took.
-  Cycle Do(const DmaCmd& cmd) {
-    DmaJob job;
-    job.cmd = cmd;
-    job.data_type = cmd.data_type;
-    dma.cmd().Push(job);
-    const Cycle start = now;
-    for (int i = 0; i < 200000; ++i, ++now) {
-      noise.Tick(now);
-      dram.Tick(now);
-      glb.Tick(now);
-      dma.Tick(now);
-      for (LinkBase* l : links) l->Commit();
-      if (dma.done().CanPop()) {
-        dma.done().Pop();
-        ++now;
-        return now - start;
-      }
-    }
-    ADD_FAILURE() << "DMA job did not finish: " << dma.DebugState();
-    return 0;
-  }
-  uint64_t Stat(const std::string& full_name) const {
-    uint64_t v = 0;
-    bool found = false;
-    root.Walk([&](const Counter& c) {
-      if (c.full_name() == full_name) {
-        v = c.value();
-        found = true;
-      }
-    });
-    EXPECT_TRUE(found) << full_name;
-    return v;
-  }
-  std::vector<uint8_t> GlbBytes() const {
-    std::vector<uint8_t> g(kGlbBytes);
-    glb.Peek(0, g.data(), g.size());
-    return g;
-  }
-  std::vector<uint8_t> DramBytes() const {
-    std::vector<uint8_t> d(kDramBytes);
-    dram.Peek(0, d.data(), d.size());
-    return d;
-  }
-};
 
 std::vector<uint8_t> Random(size_t n, uint64_t seed) {
   std::mt19937_64 rng(seed);
@@ -136,18 +58,6 @@ std::vector<uint64_t> RowAtoms(const DmaCmd& c, uint32_t i) {
   for (uint64_t a = first / kDramAtomBytes; a <= (first + c.row_bytes - 1) / kDramAtomBytes; ++a)
     atoms.push_back(a);
   return atoms;
-}
-
-// Active-list records (kActEntryBytes each: uint16 LE index, int8 value, zero byte).
-std::vector<uint8_t> ListBytes(const std::vector<uint32_t>& indices) {
-  std::vector<uint8_t> b;
-  for (uint32_t i : indices) {
-    b.push_back(uint8_t(i));
-    b.push_back(uint8_t(i >> 8));
-    b.push_back(uint8_t(0x40 + i % 64));  // a value, which the DMA must ignore
-    b.push_back(0);
-  }
-  return b;
 }
 
 // `count` distinct sorted indices in [0, n).
