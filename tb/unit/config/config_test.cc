@@ -266,11 +266,9 @@ TEST(Config, ArchErrorsNameFileKeyAndAllowedValues) {
   EXPECT_EQ(ArchError("clock_mhz: 100\n"),
             file + ": name: missing required key; allowed: non-empty text");
   EXPECT_EQ(ArchError("name: x\nname: y\n"), file + ": name: duplicate key");
-  EXPECT_THAT(
-      ArchError("name: x\nnmae: y\n"),
-      HasSubstr(
-          file +
-          ": nmae: unknown key; allowed: name, clock_mhz, array, pe, glb, noc, dma, ppu, cs, kwta, dram"));
+  EXPECT_THAT(ArchError("name: x\nnmae: y\n"),
+              HasSubstr(file + ": nmae: unknown key; allowed: name, clock_mhz, array, pe, glb, "
+                               "noc, dma, ppu, cs, kwta, dram"));
   EXPECT_THAT(ArchError("name: x\ndram: {preset: sdram}\n"),
               HasSubstr(file + ": dram.preset: unknown value 'sdram'; allowed: "));
   EXPECT_THAT(ArchError("name: x\ndram: {t_rcd: 0}\n"),

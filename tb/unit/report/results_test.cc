@@ -157,12 +157,12 @@ TEST_F(ResultsTest, StatsJsonHasEveryRequiredKeyInFixedOrder) {
   const auto j = nlohmann::ordered_json::parse(ReadFile(root_ / "out" / "stats.json"));
   std::vector<std::string> keys;
   for (const auto& kv : j.items()) keys.push_back(kv.key());
-  EXPECT_EQ(keys,
-            (std::vector<std::string>{"cycles", "clock_mhz", "inferences_per_s", "macs",
-                                      "dense_macs", "pe_count", "mac_utilization",
-                                      "packing_efficiency", "mode", "arch", "workload", "seed",
-                                      "energy_table", "energy_unit", "output_check", "energy_pj",
-                                      "per_access_pj", "actions", "counters", "layers"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "cycles",        "clock_mhz",   "inferences_per_s", "macs",
+                      "dense_macs",    "pe_count",    "mac_utilization",  "packing_efficiency",
+                      "mode",          "arch",        "workload",         "seed",
+                      "energy_table",  "energy_unit", "output_check",     "energy_pj",
+                      "per_access_pj", "actions",     "counters",         "layers"}));
   for (const char* k : {"total", "by_component", "by_datatype", "per_mac"})
     EXPECT_TRUE(j["energy_pj"].contains(k)) << k;
   ASSERT_EQ(j["layers"].size(), 2u);
@@ -282,8 +282,7 @@ TEST_F(ResultsTest, LayersCsvHasOneRowPerLayerAndTheSameColumnsInEveryRow) {
   EXPECT_EQ(lines[0],
             "name,kind,engine,cycles,dense_macs,macs,mac_utilization,pack_n,packing_efficiency,"
             "dram_bytes,energy_pj,energy_glb_pj,energy_mac_pj,energy_rf_pj");
-  EXPECT_EQ(lines[1].rfind("conv1,conv+requant+relu,cs,1000,640000,128000,0.5,5,0.75,4096,", 0),
-            0u)
+  EXPECT_EQ(lines[1].rfind("conv1,conv+requant+relu,cs,1000,640000,128000,0.5,5,0.75,4096,", 0), 0u)
       << lines[1];
   // The quoted name holds a comma, so count fields after it.
   ASSERT_EQ(lines[2].rfind("\"fc,1\",linear,array,234,10000,10000,", 0), 0u) << lines[2];
