@@ -441,5 +441,21 @@ TEST_F(CliTest, ChipRunPrintsTheInstancesThatFit) {
   EXPECT_NE(row.find("exact"), std::string::npos) << row;
 }
 
+TEST_F(CliTest, ChipWithOutIsRefused) {
+  ExpectInputError({"run", "--chip", "zu3eg-like", "--out", Path("out")}, {"--out", "--chip"},
+                   Path("out"));
+}
+
+TEST_F(CliTest, BenchDefaultJobTimesEveryModeAndTheWholeJob) {
+  const CliResult r = Cli({"bench", "--default-job", "--runs", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  for (const char* row : {"dense", "sparse-dense", "sparse-sparse", "whole"}) {  // "whole job"
+    const std::string line = RowStartingWith(r.out, row);
+    EXPECT_NE(line, "") << row << "\n" << r.out;
+    EXPECT_NE(line.find(" s"), std::string::npos) << line;
+  }
+}
+
 }  // namespace
 }  // namespace cssim
