@@ -517,6 +517,12 @@ class Compiler {
   void CompileKwta(const Group& g, Op* op) {
     const Layer& l = *g.main;
     const int64_t n = l.in.size(), k = l.kwta_k();
+    if (op->out_is_list && n > 65536)
+      throw InputError(w_.source, "layers[" + std::to_string(g.first) + "]",
+                       "k-WTA layer '" + l.name +
+                           "' feeds a sparse-sparse layer, but its map has " + std::to_string(n) +
+                           " values and active-list indices are 16-bit",
+                       "at most 65,536 values, or --mode sparse-dense");
     const uint64_t out_bytes = op->out_is_list ? uint64_t(k) * kActEntryBytes : uint64_t(n);
     const uint64_t need = AlignUp(uint64_t(n)) + AlignUp(out_bytes);
     if (need > half_) TooSmall(l, need);

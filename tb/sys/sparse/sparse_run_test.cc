@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/base/config.h"
+#include "model/base/error.h"
 #include "model/ref/data.h"
 #include "model/top/run.h"
 #include "tb/common/energy_checks.h"
@@ -449,6 +450,29 @@ layers:
     EXPECT_DOUBLE_EQ(OpOf(r, "conv2").packing_efficiency, 36.0 * 5 / (2 * 160));
     EXPECT_EQ(OpOf(r, "conv2").engine, mode == Mode::kSparseSparse ? "ss" : "cs");
   }
+}
+
+// Active-list records hold a 16-bit index: a k-WTA over more than 65,536 values cannot feed the
+// sparse-sparse unit. That is bad input, named at compile time, not a failure mid-run; the
+// same network in sparse-dense mode has no list.
+TEST(SparseRun, KwtaMapTooLargeForAnActiveListIsAnInputError) {
+  const std::string path = ::testing::TempDir() + "/big_kwta.yaml";
+  std::ofstream(path) << "name: big-kwta\ninput: {channels: 4, height: 130, width: 130}\n"
+                         "layers:\n"
+                         "  - {name: k, type: kwta, density: 0.1}\n"
+                         "  - {name: c, type: conv, out_channels: 2, kernel: 3, "
+                         "weight_density: 0.5}\n";
+  ArchSpec a = LoadArch("default");
+  a.glb.size_kib = 1024;  // room for the whole map
+  const Workload w = LoadWorkload(path);
+  try {
+    RunDirect(a, w, Mode::kSparseSparse);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("layers[0]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("16-bit"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(RunDirect(a, w, Mode::kSparseDense).output_check, "bit-exact");
 }
 
 // A ReLU right after a k-WTA (negative winners, and non-negative ones) is not folded into the
