@@ -85,6 +85,17 @@ Dataflow ParseDataflow(const std::string& s) {
   return s == "os" ? Dataflow::kOutputStationary : Dataflow::kWeightStationary;
 }
 
+// A double-bufferable weight register file (pe or cs): every buffer needs an entry.
+void ReadWeightRf(const ParamReader& r, const std::string& section, int* entries, int* buffers) {
+  *entries = int(r.Int("weight_rf_entries"));
+  *buffers = int(r.Int("weight_buffers"));
+  if (*entries < *buffers)
+    r.Fail(
+        "weight_rf_entries",
+        std::to_string(*entries) + " entries cannot form " + std::to_string(*buffers) + " buffers",
+        ">= " + section + ".weight_buffers");
+}
+
 ArchSpec ReadArch(const std::string& file, const YAML::Node& root) {
   // Int() values are range-checked against the schema, whose int ranges all fit an int.
   ArchSpec a;
@@ -98,13 +109,7 @@ ArchSpec ReadArch(const std::string& file, const YAML::Node& root) {
   a.array.dataflow = ParseDataflow(array.String("dataflow"));
 
   const ParamReader pe = r.Map("pe");
-  a.pe.weight_rf_entries = pe.Int("weight_rf_entries");
-  a.pe.weight_buffers = pe.Int("weight_buffers");
-  if (a.pe.weight_rf_entries < a.pe.weight_buffers)
-    pe.Fail("weight_rf_entries",
-            std::to_string(a.pe.weight_rf_entries) + " entries cannot form " +
-                std::to_string(a.pe.weight_buffers) + " buffers",
-            ">= pe.weight_buffers");
+  ReadWeightRf(pe, "pe", &a.pe.weight_rf_entries, &a.pe.weight_buffers);
   a.pe.input_rf_entries = pe.Int("input_rf_entries");
   a.pe.psum_rf_entries = pe.Int("psum_rf_entries");
 
@@ -134,13 +139,7 @@ ArchSpec ReadArch(const std::string& file, const YAML::Node& root) {
   a.cs.lanes = cs.Int("lanes");
   a.cs.engines = cs.Int("engines");
   a.cs.max_n = cs.Int("max_n");
-  a.cs.weight_rf_entries = cs.Int("weight_rf_entries");
-  a.cs.weight_buffers = cs.Int("weight_buffers");
-  if (a.cs.weight_rf_entries < a.cs.weight_buffers)
-    cs.Fail("weight_rf_entries",
-            std::to_string(a.cs.weight_rf_entries) + " entries cannot form " +
-                std::to_string(a.cs.weight_buffers) + " buffers",
-            ">= cs.weight_buffers");
+  ReadWeightRf(cs, "cs", &a.cs.weight_rf_entries, &a.cs.weight_buffers);
   a.cs.route_latency_cycles = cs.Int("route_latency_cycles");
   a.cs.adder_latency_cycles = cs.Int("adder_latency_cycles");
   a.cs.accumulators = cs.Int("accumulators");

@@ -10,6 +10,15 @@ namespace cssim {
 struct Shape {
   int c = 0, h = 0, w = 0;
   int64_t size() const { return int64_t(c) * h * w; }
+  // One element: channel, row, column.
+  struct Pos {
+    int c = 0, y = 0, x = 0;
+  };
+  // The element at HWC flat index i ((y * w + x) * c + ch): the order the hardware holds
+  // activations in, and the index space of active lists.
+  Pos FromHwc(int64_t i) const { return {int(i % c), int(i / (int64_t(c) * w)), int(i / c % w)}; }
+  // Its CHW flat index: the reference's order.
+  int64_t Chw(Pos p) const { return (int64_t(p.c) * h + p.y) * w + p.x; }
   bool operator==(const Shape& o) const { return c == o.c && h == o.h && w == o.w; }
 };
 

@@ -4,19 +4,13 @@
 #include <limits>
 
 #include "model/base/error.h"
+#include "model/cs/packer.h"
 
 namespace cssim {
 namespace {
 
 constexpr int64_t kHistogramBins = 256;  // one per int8 value
 constexpr int64_t kCountBytes = 4;       // int32 histogram counts and accumulators
-
-// Bits of a kernel ID that selects one of n kernels: ceil(log2 n), 0 for n = 1.
-int64_t IdBits(int n) {
-  int64_t bits = 0;
-  while ((int64_t(1) << bits) < n) ++bits;
-  return bits;
-}
 
 }  // namespace
 

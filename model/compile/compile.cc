@@ -282,6 +282,22 @@ class Compiler {
                      ">= " + std::to_string(CeilDiv(int64_t(need) * 2, 1024)) + " for " + w_.name);
   }
 
+  // The packing of a layer on the CS datapath (both engines): N kernels per group, the groups,
+  // and the slots its non-zeros fill. N must fit the engine's accumulators.
+  void SetPacking(const Layer& l, Op* op) {
+    const int N = l.pack_n();
+    if (N > a_.cs.max_n)
+      throw InputError(a_.source, "cs.max_n",
+                       "layer '" + l.name + "' packs " + std::to_string(N) +
+                           " kernels per group, the engine has " + std::to_string(a_.cs.max_n) +
+                           " accumulators",
+                       ">= " + std::to_string(N) + " for " + w_.name);
+    op->pack_n = N;
+    op->groups = int(CeilDiv(l.out_channels, N));
+    op->slots = int64_t(op->groups) * l.fan_in();
+    op->nonzeros = int64_t(l.out_channels) * l.nnz();
+  }
+
   // conv/linear on the PE array (dense) or on the CS engine (packed kernels). Both are
   // weight-stationary over a 2-D structure: rows (array rows / CS lanes) split the reduction,
   // columns (array columns / CS group engines) take one weight "unit" each: an output channel
@@ -303,18 +319,7 @@ class Compiler {
     const bool ws = cs || a_.array.dataflow == Dataflow::kWeightStationary;
     const int out_elem = ElemBytes(last.out_type);
     const int w_arrays = cs && N > 1 ? 2 : 1;  // CS: values and kernel IDs (none for N = 1)
-    if (cs) {
-      op->pack_n = N;
-      op->groups = units;
-      op->slots = int64_t(units) * K;
-      op->nonzeros = int64_t(M) * l.nnz();
-      if (N > a_.cs.max_n)
-        throw InputError(a_.source, "cs.max_n",
-                         "layer '" + l.name + "' packs " + std::to_string(N) +
-                             " kernels per group, the engine has " + std::to_string(a_.cs.max_n) +
-                             " accumulators",
-                         ">= " + std::to_string(N) + " for " + w_.name);
-    }
+    if (cs) SetPacking(l, op);
     // Channels of units [u0, u0 + n).
     auto channels = [&](int64_t u0, int64_t n) {
       return std::min<int64_t>(M, (u0 + n) * N) - u0 * N;
@@ -566,15 +571,7 @@ class Compiler {
     const int N = l.pack_n(), units = int(CeilDiv(M, N));
     const int out_elem = ElemBytes(last.out_type);
     const int64_t actives = w_.layers[producer.last].kwta_k();
-    op->pack_n = N;
-    op->groups = units;
-    op->slots = int64_t(units) * K;
-    op->nonzeros = int64_t(M) * l.nnz();
-    if (N > a_.cs.max_n)
-      throw InputError(a_.source, "cs.max_n",
-                       "layer '" + l.name + "' packs " + std::to_string(N) +
-                           " kernels per group, the engine has " + std::to_string(a_.cs.max_n),
-                       ">= " + std::to_string(N) + " for " + w_.name);
+    SetPacking(l, op);
     if (P * N > a_.cs.accumulators)
       throw InputError(a_.source, "cs.accumulators",
                        "layer '" + l.name + "' needs " + std::to_string(P * N) +

@@ -3,19 +3,10 @@
 #include <algorithm>
 #include <sstream>
 
+#include "model/base/bits.h"
 #include "model/base/error.h"
 
 namespace cssim {
-namespace {
-
-// ceil(log2 x) for x >= 1.
-int CeilLog2(int64_t x) {
-  int bits = 0;
-  while ((int64_t(1) << bits) < x) ++bits;
-  return bits;
-}
-
-}  // namespace
 
 CsEngine::CsEngine(const CsSpec& cs, Link<Beat>& in, Link<Beat>& weight, Link<Beat>& id,
                    StatGroup& parent)

@@ -127,35 +127,30 @@ PackedLayer ChannelMajor(const PackedLayer& p, const Layer& l) {
   return out;
 }
 
-int IdBits(int n) {
-  int bits = 0;
-  while ((1 << bits) < n) ++bits;
-  return bits;
-}
-
 uint32_t PackedIdRowBytes(int groups, int bits) {
   return uint32_t((int64_t(groups) * bits + 7) / 8);
 }
 
 std::vector<uint8_t> PackedIdRows(const PackedLayer& p, int groups_per_block, bool row_aligned) {
-  if (groups_per_block < 1) throw SimError("packer: groups_per_block must be at least 1");
   const int bits = IdBits(p.n);
+  const std::vector<uint8_t> ids = BlockedIds(p, groups_per_block);
   std::vector<uint8_t> out;
   for (int g0 = 0; g0 < p.groups; g0 += groups_per_block) {
     const int nt = std::min(groups_per_block, p.groups - g0);
+    const uint8_t* block = ids.data() + int64_t(g0) * p.fan_in;  // [k][nt]
     // One bit stream per block, restarted at a byte boundary for every row if row_aligned.
-    const size_t block = out.size();
+    const size_t start = out.size();
     int64_t bit = 0;
     for (int64_t k = 0; k < p.fan_in; ++k) {
       if (row_aligned) bit = (bit + 7) / 8 * 8;
       for (int j = 0; j < nt; ++j, bit += bits) {
-        const uint32_t id = p.id[size_t(int64_t(g0 + j) * p.fan_in + k)];
-        out.resize(block + size_t((bit + bits + 7) / 8), 0);
+        out.resize(start + size_t((bit + bits + 7) / 8), 0);
         for (int b = 0; b < bits; ++b)
-          if (id >> b & 1u) out[block + size_t((bit + b) / 8)] |= uint8_t(1u << ((bit + b) % 8));
+          if (block[k * nt + j] >> b & 1u)
+            out[start + size_t((bit + b) / 8)] |= uint8_t(1u << ((bit + b) % 8));
       }
     }
-    out.resize(block + size_t((bit + 7) / 8), 0);
+    out.resize(start + size_t((bit + 7) / 8), 0);
   }
   return out;
 }

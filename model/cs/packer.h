@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "model/base/bits.h"
 #include "model/base/workload.h"
 
 namespace cssim {
@@ -58,7 +59,7 @@ std::vector<uint8_t> BlockedIds(const PackedLayer& p, int groups_per_block);
 // `row_aligned` every row also starts on a byte (PackedIdRowBytes(groups, bits) bytes a row),
 // so that a gather can fetch single rows. The DMA expands IDs to a byte each on the way into
 // the GLB.
-int IdBits(int n);
+inline int IdBits(int n) { return CeilLog2(n); }
 uint32_t PackedIdRowBytes(int groups, int bits);
 std::vector<uint8_t> PackedIdRows(const PackedLayer& p, int groups_per_block, bool row_aligned);
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "model/base/error.h"
+#include "model/cs/packer.h"
 #include "model/ppu/ppu_ops.h"
 
 namespace cssim {
@@ -27,7 +28,6 @@ SparseAccum::SparseAccum(const CsSpec& cs, const PpuSpec& ppu, Glb::Port& glb, i
       macs_(mac_stats_, "macs", "MACs", "useful int8 MACs (non-zero weight)", "mac"),
       gated_(mac_stats_, "gated", "products",
              "product slots with a zero (padded) weight: multiplier gated", "gated"),
-      idle_(mac_stats_, "idle", "multiplier-cycles", "multiplier-cycles without a product", "idle"),
       skipped_(mac_stats_, "skipped", "MACs",
                "dense-equivalent MACs never scheduled (zero activations and packed-away "
                "kernels): the tile's dense work minus MACs minus gated slots",
@@ -61,8 +61,7 @@ void SparseAccum::Accept() {
     throw SimError("ss: malformed command (groups " + std::to_string(c_.groups) + ", channels " +
                    std::to_string(c_.channels) + ", stride " + std::to_string(c_.stride) +
                    ", actives " + std::to_string(c_.actives) + ")");
-  id_bits_ = 0;
-  while ((1 << id_bits_) < c_.n) ++id_bits_;
+  id_bits_ = IdBits(c_.n);
   busy_at_start_ = macs_.value() + gated_.value();
   last_read_[0] = last_read_[1] = LastRead{};
   // Clearing is a valid bit per entry in hardware: free.
@@ -246,7 +245,7 @@ void SparseAccum::Decode() {
     return;
   const uint8_t* rec = &list_bytes_[size_t(decoded_) * kActEntryBytes];
   const int64_t index = int64_t(rec[0]) | int64_t(rec[1]) << 8;
-  const int64_t ch = index % c_.c, x = index / c_.c % c_.w, y = index / (int64_t(c_.c) * c_.w);
+  const auto [ch, y, x] = Shape{c_.c, c_.h, c_.w}.FromHwc(index);
   if (y >= c_.h)
     throw SimError("ss: active index " + std::to_string(index) + " outside the " +
                    std::to_string(c_.h) + "x" + std::to_string(c_.w) + "x" + std::to_string(c_.c) +

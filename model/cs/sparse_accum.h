@@ -70,9 +70,7 @@ class SparseAccum : public Unit {
   int multipliers() const { return multipliers_; }
   uint64_t macs() const { return macs_.value(); }
   uint64_t gated() const { return gated_.value(); }  // product slots with a zero (padded) weight
-  // Multiplier-cycles without a MAC (clock gated): the top adds them per op, since skipped
-  // cycles are not ticked.
-  void AddIdle(uint64_t mult_cycles) { idle_.Add(mult_cycles); }
+  // The multipliers are the CS engine's: their idle cycles are counted there (CsEngine::AddIdle).
 
  private:
   enum class ReadKind { kList, kValue, kId };
@@ -168,7 +166,7 @@ class SparseAccum : public Unit {
 
   StatGroup stats_;
   StatGroup mac_stats_, kid_stats_, acc_stats_;
-  Counter macs_, gated_, idle_, skipped_;
+  Counter macs_, gated_, skipped_;
   uint64_t busy_at_start_ = 0;  // macs + gated when the current command started
   Counter id_reads_;
   Counter updates_, drains_;

@@ -124,8 +124,7 @@ std::vector<int64_t> KwtaWinners(const Shape& s, const std::vector<int32_t>& chw
 std::vector<int32_t> KwtaRef(const Shape& s, const std::vector<int32_t>& chw, int64_t k) {
   std::vector<int32_t> out(chw.size(), 0);
   for (int64_t h : KwtaWinners(s, chw, k)) {
-    const int64_t c = h % s.c, x = (h / s.c) % s.w, y = h / (int64_t(s.c) * s.w);
-    const size_t i = (size_t(c) * s.h + y) * s.w + x;
+    const size_t i = size_t(s.Chw(s.FromHwc(h)));
     out[i] = chw[i];
   }
   return out;

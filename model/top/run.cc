@@ -61,8 +61,7 @@ void CheckList(Dram& dram, uint64_t addr, const Layer& l, const std::vector<int3
     const uint8_t* r = &bytes[e * kActEntryBytes];
     const int64_t index = int64_t(r[0]) | int64_t(r[1]) << 8;
     const int64_t h = winners[e];
-    const int64_t c = h % s.c, x = (h / s.c) % s.w, y = h / (int64_t(s.c) * s.w);
-    const int32_t want = in[size_t((c * s.h + y) * s.w + x)];
+    const int32_t want = in[size_t(s.Chw(s.FromHwc(h)))];
     const std::string where = "list entry " + std::to_string(e);
     if (index != h) Mismatch(l, where + " (index)", h, index);
     if (int8_t(r[2]) != want) Mismatch(l, where + " (value)", want, int8_t(r[2]));
@@ -86,7 +85,7 @@ int64_t SparseSparseMacs(const Workload& w, const Op& op, const std::vector<int3
   int64_t macs = 0;
   const Shape& s = kwta.in;
   for (int64_t h : KwtaWinners(s, kwta_in, kwta.kwta_k())) {
-    const int c = int(h % s.c), x = int((h / s.c) % s.w), y = int(h / (int64_t(s.c) * s.w));
+    const auto [c, y, x] = s.FromHwc(h);
     for (int ky = 0; ky < kh; ++ky)
       for (int kx = 0; kx < kw; ++kx) {
         const int ny = y + pad - ky, nx = x + pad - kx;
@@ -347,6 +346,7 @@ ChipResult RunChip(const ArchSpec& arch, const ChipSpec& chip, const Workload& w
   r.cycles = options.kernel == Kernel::kSystemC ? RunSystemC(engine, arch.clock_mhz, done, on_cycle)
                                                 : engine.Run(done, on_cycle);
   r.instance_cycles = finish;
+  for (const auto& a : accs) r.dram_bytes += a->dma().bytes_moved();
   // Multipliers are idle whenever they do no MAC until the whole chip is done.
   for (const auto& a : accs) {
     if (options.mode == Mode::kDense) {
@@ -359,8 +359,6 @@ ChipResult RunChip(const ArchSpec& arch, const ChipSpec& chip, const Workload& w
   r.inferences_per_s = double(r.fit.instances) * arch.clock_mhz * 1e6 / double(r.cycles);
   for (const auto& a : accs) AddEnergy(&r.energy, energy.Evaluate(a->stats()));
   AddEnergy(&r.energy, energy.Evaluate(chip_root));
-  r.dram_bytes = 0;
-  for (const auto& a : accs) r.dram_bytes += a->dma().bytes_moved();
   if (options.check) {
     const std::vector<std::vector<int32_t>> ref = RefNetwork(workload);
     for (size_t i = 0; i < accs.size(); ++i) CheckNetwork(dram, bases[i], program, workload, ref);

@@ -78,7 +78,7 @@ struct ChipResult {
   Cycle cycles = 0;                    // until every instance has finished its inference
   std::vector<Cycle> instance_cycles;  // when each finished
   double inferences_per_s = 0;         // instances / (cycles / clock): full-chip throughput
-  uint64_t dram_bytes = 0;             // all instances' DRAM traffic
+  uint64_t dram_bytes = 0;             // all instances' DMA traffic (read + written)
   EnergyReport energy;                 // every instance and the shared DRAM (totals only)
   std::string output_check;            // every instance's every op, or "skipped"
   double wall_seconds = 0;

@@ -170,8 +170,9 @@ int RunCommand(const std::vector<std::string>& args) {
       "print the compiled program (layer groups, tiles, DMA and compute commands) and exit");
   const po::variables_map vm = Parse(args, desc, "run");
   if (WantsHelp(vm,
-                "usage: cssim run [options]\n\nSimulates one arch x workload x energy table, "
-                "prints a summary and, with --out, writes the result files.",
+                "usage: cssim run [options]\n\nSimulates one arch x workload x energy table x "
+                "mode, prints a summary and, with --out, writes the result files. With neither "
+                "--mode nor --workload: the dense / sparse-dense / sparse-sparse GSC comparison.",
                 desc))
     return kExitOk;
 
@@ -621,9 +622,8 @@ int BenchCommand(const std::vector<std::string>& args) {
                                 " before: runs must agree to the cycle");
         walls.push_back(s.wall_s);
       }
-      std::sort(walls.begin(), walls.end());
-      const size_t n = walls.size();
-      const double median = n % 2 ? walls[n / 2] : (walls[n / 2 - 1] + walls[n / 2]) / 2;
+      std::sort(walls.begin(), walls.end());  // front and back are printed as min and max
+      const double median = Median(walls);
       const double cycles_per_s = median > 0 ? double(s.cycles) / median : 0;
       std::cout << std::left << std::setw(16) << arch.name << std::setw(9) << KernelName(kernel)
                 << std::right << std::setw(14) << s.cycles << std::setprecision(4) << std::setw(15)

@@ -9,6 +9,7 @@
 
 #include "model/base/config.h"
 #include "tb/common/energy_checks.h"
+#include "tb/common/temp_file.h"
 
 namespace cssim {
 namespace {
@@ -69,7 +70,7 @@ TEST(Run, EnergyBreakdownsSumToTotal) {
 
 // A single large linear layer: every weight is used once, so DRAM bandwidth bounds it.
 Workload MemoryBound() {
-  const std::string path = ::testing::TempDir() + "/memory_bound.yaml";
+  const std::string path = TempPath("memory_bound.yaml");
   std::ofstream(path) << "name: memory-bound\nseed: 3\ninput: {channels: 1024, height: 1, "
                          "width: 1}\nlayers:\n  - {name: fc, type: linear, out_features: 1024}\n";
   return LoadWorkload(path);

@@ -18,6 +18,7 @@
 #include "model/ref/data.h"
 #include "model/top/run.h"
 #include "tb/common/energy_checks.h"
+#include "tb/common/temp_file.h"
 
 namespace cssim {
 namespace {
@@ -368,7 +369,7 @@ TEST_P(RandomNetworks, BitExactInAllThreeModes) {
   // by one (the sparse-sparse scatter form and the gathered linear form).
   const std::string yaml =
       NetGen(0x5eed0000 + uint64_t(i), arch.cs.max_n).Build(i, i % 2 == 0, i % 2 == 1);
-  const std::string path = ::testing::TempDir() + "/random_" + std::to_string(i) + ".yaml";
+  const std::string path = TempPath("random_" + std::to_string(i) + ".yaml");
   std::ofstream(path) << yaml;
   const Workload w = LoadWorkload(path);
   SCOPED_TRACE(yaml);
@@ -425,7 +426,7 @@ INSTANTIATE_TEST_SUITE_P(Seeded, RandomNetworks, ::testing::Range(0, kRandomNetw
 TEST(SparseRun, PacksAtMaxNWithAPartialLastGroupInAllModes) {
   const ArchSpec arch = LoadArch("default");
   ASSERT_EQ(arch.cs.max_n, 32);
-  const std::string path = ::testing::TempDir() + "/max_n.yaml";
+  const std::string path = TempPath("max_n.yaml");
   std::ofstream(path) << R"(name: max-n
 seed: 5
 input: {channels: 16, height: 4, width: 4}
@@ -456,7 +457,7 @@ layers:
 // sparse-sparse unit. That is bad input, named at compile time, not a failure mid-run; the
 // same network in sparse-dense mode has no list.
 TEST(SparseRun, KwtaMapTooLargeForAnActiveListIsAnInputError) {
-  const std::string path = ::testing::TempDir() + "/big_kwta.yaml";
+  const std::string path = TempPath("big_kwta.yaml");
   std::ofstream(path) << "name: big-kwta\ninput: {channels: 4, height: 130, width: 130}\n"
                          "layers:\n"
                          "  - {name: k, type: kwta, density: 0.1}\n"
@@ -482,7 +483,7 @@ class KwtaFollowedByRelu : public ::testing::TestWithParam<Mode> {};
 TEST_P(KwtaFollowedByRelu, BitExact) {
   for (const bool relu_before : {false, true}) {
     SCOPED_TRACE(relu_before ? "non-negative winners" : "negative winners");
-    const std::string path = ::testing::TempDir() + "/kwta_relu.yaml";
+    const std::string path = TempPath("kwta_relu.yaml");
     std::ofstream(path) << "name: kwta-relu\nseed: 1\ninput: {channels: 1, height: 4, width: 4}\n"
                            "layers:\n"
                            "  - {name: conv1, type: conv, out_channels: 4, kernel: 3, pad: 1}\n"

@@ -15,21 +15,12 @@
 #include "model/base/error.h"
 #include "model/dram/dram.h"
 #include "model/dram/presets.h"
+#include "tb/common/temp_file.h"
 
 namespace cssim {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string WriteTemp(const std::string& name, const std::string& text) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                                    "cssim_chip_test" /
-                                    ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / name).string();
-  std::ofstream(path) << text;
-  return path;
-}
 
 TEST(ChipConfig, BuiltinsLoadWithTheirDataSheetNumbers) {
   EXPECT_THAT(BuiltinNames("chip"), ::testing::IsSupersetOf({"u250-like", "zu3eg-like"}));

@@ -14,23 +14,12 @@
 
 #include "model/base/error.h"
 #include "model/base/params.h"
+#include "tb/common/temp_file.h"
 
 namespace cssim {
 namespace {
 
 using ::testing::HasSubstr;
-
-// Writes `text` to a file under a temp dir of the running test (ctest may run tests in
-// parallel) and returns its path.
-std::string WriteTemp(const std::string& name, const std::string& text) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                                    "cssim_config_test" /
-                                    ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / name).string();
-  std::ofstream(path) << text;
-  return path;
-}
 
 // The what() of the InputError that `load` throws, or a failure if it throws none.
 template <typename F>

@@ -1,0 +1,15 @@
+// Small integer helpers shared by the units and the compiler.
+#pragma once
+
+#include <cstdint>
+
+namespace cssim {
+
+// ceil(log2 x) for x >= 1: the bits that tell x things apart (0 for x = 1).
+constexpr int CeilLog2(int64_t x) {
+  int bits = 0;
+  while ((int64_t(1) << bits) < x) ++bits;
+  return bits;
+}
+
+}  // namespace cssim
