@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "model/base/error.h"
+#include "model/base/twin.h"
 
 namespace cssim {
 
@@ -18,6 +19,10 @@ Cycle Engine::EndCycle(Cycle now, const std::function<bool()>& done) {
 }
 
 Cycle Engine::Run(const std::function<bool()>& done, const std::function<void(Cycle)>& on_cycle) {
+  for (Unit* u : units_)
+    if (dynamic_cast<TwinUnit*>(u))
+      throw InputError("", "--kernel", "direct cannot run an RTL twin (--impl rtl|both)",
+                       "--kernel systemc");
   Cycle now = 0;
   for (;;) {
     for (Unit* u : units_) u->Tick(now);

@@ -55,7 +55,23 @@ class Link : public LinkBase {
     --count_;
     --visible_;
     ++popped_;
+    ++pops_;
     return item;
+  }
+
+  // Observation for co-simulation (model/cosim): what the two ends see and did this cycle.
+  // Items the consumer may pop this cycle (the i-th of them: Peek(i)).
+  size_t visible() const { return visible_; }
+  const T& Peek(size_t i) const {
+    assert(i < visible_);
+    return slots_[(head_ + i) % slots_.size()];
+  }
+  // Pushes that would be accepted this cycle if no push happened yet (stable within a cycle).
+  size_t free_slots() const { return slots_.size() - (count_ - pending_) - popped_; }
+  // The i-th item pushed this cycle.
+  const T& PushedThisCycle(size_t i) const {
+    assert(i < pending_);
+    return slots_[(head_ + count_ - pending_ + i) % slots_.size()];
   }
 
   bool Commit() override {
@@ -71,6 +87,7 @@ class Link : public LinkBase {
   size_t capacity() const { return slots_.size(); }
   bool Empty() const { return count_ == 0; }
   uint64_t pushes() const { return pushes_; }
+  uint64_t pops() const { return pops_; }
 
  private:
   std::string name_;
@@ -81,6 +98,7 @@ class Link : public LinkBase {
   size_t pending_ = 0;  // pushed this cycle
   size_t popped_ = 0;   // popped this cycle; their slots free up at Commit()
   uint64_t pushes_ = 0;
+  uint64_t pops_ = 0;
 };
 
 }  // namespace cssim

@@ -49,6 +49,19 @@ StatGroup::~StatGroup() {
   for (StatGroup* c : children_) c->parent_ = nullptr;
 }
 
+Counter* StatGroup::Find(const std::string& path) const {
+  const size_t dot = path.find('.');
+  if (dot == std::string::npos) {
+    for (Counter* c : counters_)
+      if (c->name() == path) return c;
+    return nullptr;
+  }
+  const std::string head = path.substr(0, dot);
+  for (StatGroup* g : children_)
+    if (g->name() == head) return g->Find(path.substr(dot + 1));
+  return nullptr;
+}
+
 std::string StatGroup::full_name() const {
   return parent_ ? parent_->full_name() + "." + name_ : name_;
 }

@@ -37,6 +37,8 @@ class Counter {
   Counter& operator=(const Counter&) = delete;
 
   void Add(uint64_t n = 1) { value_ += n; }
+  // Only for a unit whose counting is done elsewhere: an RTL twin's counters (model/cosim).
+  void Set(uint64_t v) { value_ = v; }
   uint64_t value() const { return value_; }
   const std::string& name() const { return name_; }
   const std::string& unit() const { return unit_; }
@@ -70,6 +72,8 @@ class StatGroup {
 
   // Visits every counter below this group, depth first, in declaration order.
   void Walk(const std::function<void(const Counter&)>& visit) const;
+  // The counter at `path` below this group ("mac.macs"), or null.
+  Counter* Find(const std::string& path) const;
   // All counter values in Walk order (for per-layer deltas).
   std::vector<uint64_t> Snapshot() const;
 

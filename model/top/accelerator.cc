@@ -2,14 +2,29 @@
 
 #include <algorithm>
 
+#include "model/cosim/factory.h"
+
 namespace cssim {
 namespace {
 int Lanes(int bus_bytes, int word_bytes) { return std::max(1, bus_bytes / word_bytes); }
 }  // namespace
 
-Accelerator::Accelerator(const ArchSpec& a, const Program& program)
+Accelerator::Accelerator(const ArchSpec& a, const Program& program, Impl impl,
+                         const CosimOptions& cosim)
     : Accelerator(a, program, nullptr, nullptr, "top") {
+  impl_ = impl;
+  cosim_ = cosim;
+  for (const Op& op : program.ops) uses_[size_t(op.engine)] = true;
   AddTo(engine_, "");
+}
+
+void Accelerator::AddUnit(Engine& e, Unit* u, std::unique_ptr<Twin> t, const std::string& name) {
+  if (!t) {
+    e.AddUnit(u, name);
+    return;
+  }
+  e.AddUnit(t.get(), name);
+  twins_.push_back(std::move(t));
 }
 
 Accelerator::Accelerator(const ArchSpec& a, const Program& program, DramPort dram,
@@ -76,15 +91,31 @@ void Accelerator::AddTo(Engine& e, const std::string& prefix) {
   e.AddUnit(&glb_, prefix + "glb");
   e.AddUnit(&input_, prefix + "input_bus");
   e.AddUnit(&weight_, prefix + "weight_bus");
-  e.AddUnit(&array_, prefix + "array");
+  const bool rtl = impl_ != Impl::kModel;
+  auto twin = [&](OpEngine used) { return rtl && uses_[size_t(used)]; };
+  const std::string inst = root_.name() + ".";
+  AddUnit(e, &array_,
+          twin(OpEngine::kArray)
+              ? TwinOf(array_, input_.out(), weight_.out(), impl_, cosim_, inst + "array")
+              : nullptr,
+          prefix + "array");
   e.AddUnit(&collector_, prefix + "collector");
   e.AddUnit(&cs_input_, prefix + "cs_input_bus");
   e.AddUnit(&cs_weight_, prefix + "cs_weight_bus");
   e.AddUnit(&cs_id_, prefix + "cs_id_bus");
-  e.AddUnit(&cs_, prefix + "cs");
+  AddUnit(e, &cs_,
+          twin(OpEngine::kCs) ? TwinOf(cs_, cs_input_.out(), cs_weight_.out(), cs_id_.out(), impl_,
+                                       cosim_, inst + "cs")
+                              : nullptr,
+          prefix + "cs");
   e.AddUnit(&cs_collector_, prefix + "cs_collector");
-  e.AddUnit(&ss_, prefix + "ss");
-  e.AddUnit(&kwta_, prefix + "kwta");
+  AddUnit(
+      e, &ss_,
+      twin(OpEngine::kSparseSparse) ? TwinOf(ss_, ss_port_, impl_, cosim_, inst + "ss") : nullptr,
+      prefix + "ss");
+  AddUnit(e, &kwta_,
+          twin(OpEngine::kKwta) ? TwinOf(kwta_, kwta_port_, impl_, cosim_, inst + "kwta") : nullptr,
+          prefix + "kwta");
   e.AddUnit(&vector_, prefix + "vector");
   if (dram_)
     for (auto* l : dram_->links()) e.AddLink(l);

@@ -15,6 +15,7 @@
 #include "model/base/engine.h"
 #include "model/base/stats.h"
 #include "model/compile/program.h"
+#include "model/cosim/twin.h"
 #include "model/cs/cs_engine.h"
 #include "model/cs/sparse_accum.h"
 #include "model/dma/dma.h"
@@ -37,8 +38,10 @@ struct DramPort {
 
 class Accelerator {
  public:
-  // A stand-alone instance with its own DRAM (arch.dram), ticked by engine().
-  Accelerator(const ArchSpec& arch, const Program& program);
+  // A stand-alone instance with its own DRAM (arch.dram), ticked by engine(). With impl rtl or
+  // both, every unit the program uses that has an RTL twin runs as that twin (model/cosim).
+  Accelerator(const ArchSpec& arch, const Program& program, Impl impl = Impl::kModel,
+              const CosimOptions& cosim = {});
   // One instance of a full chip: its DMA talks to `dram`, which the chip owns and ticks; the
   // chip registers the instance's units with its own Engine (AddTo).
   Accelerator(const ArchSpec& arch, const Program& program, DramPort dram,
@@ -56,10 +59,14 @@ class Accelerator {
   SparseAccum& ss() { return ss_; }
   Controller& controller() { return controller_; }
   Dma& dma() { return dma_; }
+  // The twins standing in for model units (empty with Impl::kModel).
+  const std::vector<std::unique_ptr<Twin>>& twins() const { return twins_; }
 
  private:
   Accelerator(const ArchSpec& arch, const Program& program, std::unique_ptr<Dram> own,
               DramPort* port, const std::string& stats_name);
+  // Registers `u`, or the twin `t` in its place when there is one.
+  void AddUnit(Engine& e, Unit* u, std::unique_ptr<Twin> t, const std::string& name);
 
   StatGroup root_;
   std::unique_ptr<Dram> dram_;  // null in a full chip
@@ -89,6 +96,10 @@ class Accelerator {
   Kwta kwta_;
   VectorUnit vector_;
   Controller controller_;
+  Impl impl_ = Impl::kModel;
+  CosimOptions cosim_;
+  bool uses_[5] = {};  // per OpEngine: the program has an op on it
+  std::vector<std::unique_ptr<Twin>> twins_;
   Engine engine_;
 };
 

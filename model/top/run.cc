@@ -148,7 +148,14 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
               const RunOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   const Program program = Compile(arch, workload, options.mode);
-  Accelerator acc(arch, program);
+  if (options.impl != Impl::kModel && options.kernel != Kernel::kSystemC)
+    throw InputError("", "--impl",
+                     std::string(ImplName(options.impl)) +
+                         " needs the SystemC kernel (RTL twins are Verilated in "
+                         "SystemC mode)",
+                     "--kernel systemc");
+  Tally() = CosimTally{};
+  Accelerator acc(arch, program, options.impl, options.cosim);
   const EnergyModel energy(table);
   energy.Validate(acc.stats());  // every counted action must have an energy: no silent default
 
@@ -282,6 +289,9 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
     CheckNetwork(acc.dram(), 0, program, workload, ref);
     r.output_check = "bit-exact";
   }
+  r.impl = ImplName(options.impl);
+  for (const auto& t : acc.twins()) r.rtl_units.push_back(t->instance());
+  r.cosim = Tally();
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
@@ -298,6 +308,8 @@ void AddEnergy(EnergyReport* into, const EnergyReport& r) {
 
 ChipResult RunChip(const ArchSpec& arch, const ChipSpec& chip, const Workload& workload,
                    const EnergyTable& table, const RunOptions& options) {
+  if (options.impl != Impl::kModel)
+    throw InputError("", "--impl", "is not available with --chip", "--impl model");
   const auto t0 = std::chrono::steady_clock::now();
   ChipResult r;
   r.chip = chip;

@@ -12,6 +12,7 @@
 #include "model/base/workload.h"
 #include "model/chip/chip.h"
 #include "model/compile/program.h"
+#include "model/cosim/twin.h"
 
 namespace cssim {
 
@@ -22,6 +23,10 @@ struct RunOptions {
   Kernel kernel = Kernel::kSystemC;
   Mode mode = Mode::kDense;
   bool check = true;  // compare the output tensor with model/ref, bit for bit
+  // model, or the blocks with RTL twins run as their Verilated RTL (rtl) or as model and RTL in
+  // lockstep with a scoreboard (both); the SystemC kernel only.
+  Impl impl = Impl::kModel;
+  CosimOptions cosim;
 };
 
 // One statistics counter after a run or a layer, with or without an energy action (stall
@@ -65,6 +70,11 @@ struct RunResult {
   std::vector<CounterValue> counters;  // every counter of the run, in StatGroup::Walk order
   std::string output_check;            // "bit-exact", or "skipped"
   double wall_seconds = 0;
+  // Co-simulation: the implementation run, the units that ran as RTL twins ("top.array", ...),
+  // and what the scoreboards compared (both) or the RTL moved (rtl).
+  std::string impl = "model";
+  std::vector<std::string> rtl_units;
+  CosimTally cosim;
 };
 
 // A full chip: as many instances of the accelerator as the chip's multipliers and SRAM hold

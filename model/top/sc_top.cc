@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/base/error.h"
+#include "model/base/twin.h"
 
 namespace cssim {
 namespace {
@@ -49,6 +50,8 @@ class ClockModule : public sc_core::sc_module {
         period_(1000.0 / clock_mhz, sc_core::SC_NS),
         done_(done),
         on_cycle_(on_cycle) {
+    for (Unit* u : engine.units())
+      if (auto* t = dynamic_cast<TwinUnit*>(u)) twins_.push_back(t);
     SC_THREAD(Run);
   }
 
@@ -57,20 +60,57 @@ class ClockModule : public sc_core::sc_module {
   Cycle cycles = 0;
 
  private:
+  // Lets the delta cycles run until no process is runnable: the Verilated twins have settled.
+  void Settle() {
+    do {
+      wait(sc_core::SC_ZERO_TIME);
+    } while (sc_core::sc_pending_activity_at_current_time());
+  }
+
+  // An asynchronous reset pulse for every RTL twin, before cycle 0.
+  void ResetTwins() {
+    for (TwinUnit* t : twins_) t->SetReset(false);
+    Settle();
+    for (TwinUnit* t : twins_) t->SetReset(true);
+    Settle();
+    for (TwinUnit* t : twins_) t->SetReset(false);
+    Settle();
+  }
+
   void Run() {
     try {
+      if (!twins_.empty()) ResetTwins();
       for (;;) {
+        for (TwinUnit* t : twins_) {
+          t->Waves(now);
+          t->Drive(now);
+        }
+        if (!twins_.empty()) Settle();
         edge.notify();  // immediate: the unit methods run in this evaluation phase
         wait(sc_core::SC_ZERO_TIME);
         if (g_error) return;
+        if (!twins_.empty()) {
+          for (TwinUnit* t : twins_) t->Edge(now);
+          Settle();
+          for (TwinUnit* t : twins_) t->Settled(now);
+        }
         const Cycle next = engine_.EndCycle(now, done_);
         on_cycle_(now);
         if (done_()) {
           cycles = now + 1;
+          for (TwinUnit* t : twins_) t->Finish(cycles);
           sc_core::sc_stop();
           return;
         }
-        wait(period_ * double(next - now));
+        if (twins_.empty()) {
+          wait(period_ * double(next - now));
+        } else {
+          // The falling edge half a period after the rising one, so that waves show a clock.
+          wait(period_ * 0.5);
+          for (TwinUnit* t : twins_) t->FallingEdge();
+          Settle();
+          wait(period_ * (double(next - now) - 0.5));
+        }
         now = next;
       }
     } catch (...) {
@@ -83,6 +123,7 @@ class ClockModule : public sc_core::sc_module {
   sc_core::sc_time period_;
   std::function<bool()> done_;
   std::function<void(Cycle)> on_cycle_;
+  std::vector<TwinUnit*> twins_;
 };
 
 }  // namespace

@@ -34,6 +34,8 @@
 #include "model/compile/compile.h"
 #include "model/report/results.h"
 #include "model/top/run.h"
+#include "tools/cssim/cli.h"
+#include "tools/cssim/cosim.h"
 
 namespace cssim {
 namespace {
@@ -43,60 +45,6 @@ namespace po = boost::program_options;
 // SystemC prints its banner before sc_main runs, so the variable must be set during static
 // initialisation of this program, which happens before libsystemc's main().
 const bool kQuietSystemC = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1) == 0;
-
-constexpr int kExitOk = 0;
-constexpr int kExitInput = 2;
-constexpr int kExitSim = 3;
-
-// Messages leave as one line, whatever the exception text holds.
-std::string OneLine(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
-
-int ReportInputError(const std::string& what) {
-  std::cerr << "cssim: error: " << OneLine(what) << std::endl;
-  return kExitInput;
-}
-
-int ReportSimError(const std::string& what) {
-  std::cerr << "cssim: simulation error: " << OneLine(what) << std::endl;
-  return kExitSim;
-}
-
-// Parses a subcommand's arguments. Long options must be spelled out in full: a guessed
-// abbreviation would make a typo silently mean another option. Stray positional words are errors.
-po::variables_map Parse(const std::vector<std::string>& args, const po::options_description& desc,
-                        const std::string& command) {
-  po::options_description all;
-  all.add(desc);
-  all.add_options()("unexpected-argument", po::value<std::vector<std::string>>());
-  po::positional_options_description positional;
-  positional.add("unexpected-argument", -1);
-  po::variables_map vm;
-  po::store(
-      po::command_line_parser(args)
-          .options(all)
-          .positional(positional)
-          .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
-          .run(),
-      vm);
-  po::notify(vm);
-  if (vm.count("unexpected-argument"))
-    throw InputError(
-        "", "",
-        "unexpected argument '" + vm["unexpected-argument"].as<std::vector<std::string>>()[0] + "'",
-        "options only (see 'cssim " + command + " --help')");
-  return vm;
-}
-
-bool WantsHelp(const po::variables_map& vm, const std::string& usage,
-               const po::options_description& desc) {
-  if (!vm.count("help")) return false;
-  std::cout << usage << "\n\n" << desc;
-  return true;
-}
 
 uint64_t ParseSeed(const std::string& s) {
   const std::string allowed = "an integer 0..18446744073709551615";
@@ -164,6 +112,13 @@ int RunCommand(const std::vector<std::string>& args) {
       "as fit, sharing the chip's DRAM, and reports full-chip inferences/s")(
       "kernel", po::value<std::string>()->default_value("systemc"),
       "clock loop: systemc or direct (both give the same cycles)")(
+      "impl", po::value<std::string>()->default_value("model"),
+      "blocks with RTL twins run as: model (C++), rtl (the Verilated RTL) or both (lockstep, "
+      "every transaction and counter compared; the first mismatch exits 4 and writes an FST "
+      "waveform of its window into --out, or ./cssim-mismatch)")(
+      "inject", po::value<std::string>(),
+      "with --impl both: a fault in the RTL path, KIND:BLOCK:PORT:N (KIND flip|delay|drop, e.g. "
+      "flip:array:out:3), to see the scoreboard catch it")(
       "no-check", po::bool_switch(), "skip the bit-exact comparison with the reference model")(
       "stats", po::bool_switch(), "after the summary, print every non-zero counter")(
       "dump-program", po::bool_switch(),
@@ -184,6 +139,16 @@ int RunCommand(const std::vector<std::string>& args) {
   options.mode = mode;
   options.kernel = ParseKernel(vm["kernel"].as<std::string>());
   options.check = !vm["no-check"].as<bool>();
+  options.impl = ParseImpl(vm["impl"].as<std::string>());
+  if (options.impl != Impl::kModel && options.kernel != Kernel::kSystemC)
+    throw InputError("", "--impl",
+                     std::string(ImplName(options.impl)) + " needs the SystemC kernel",
+                     "--kernel systemc");
+  if (vm.count("inject")) {
+    if (options.impl != Impl::kBoth)
+      throw InputError("", "--inject", "needs a scoreboard", "with --impl both");
+    options.cosim.fault = ParseFault(vm["inject"].as<std::string>());
+  }
   const bool has_seed = vm.count("seed") > 0;
   const uint64_t seed = has_seed ? ParseSeed(vm["seed"].as<std::string>()) : 0;
   const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "";
@@ -231,15 +196,33 @@ int RunCommand(const std::vector<std::string>& args) {
     return kExitOk;
   }
 
-  const RunResult result = Run(arch, workload, table, options);
-  PrintSummary(std::cout, result);
-  if (vm["stats"].as<bool>()) PrintCounters(std::cout, result);
-  if (vm.count("out")) {
-    WriteResults(out, result);
-    std::cout << "\nresults written to " << out << "/ (stats.json, layers.csv, "
-              << "config.resolved.yaml)" << std::endl;
+  auto run = [&] {
+    const RunResult result = Run(arch, workload, table, options);
+    PrintSummary(std::cout, result);
+    if (vm["stats"].as<bool>()) PrintCounters(std::cout, result);
+    if (vm.count("out")) {
+      WriteResults(out, result);
+      std::cout << "\nresults written to " << out << "/ (stats.json, layers.csv, "
+                << "config.resolved.yaml)" << std::endl;
+    }
+  };
+  if (options.impl == Impl::kModel) {
+    run();
+    return kExitOk;
   }
-  return kExitOk;
+  // With RTL twins the run goes to a child, so that a mismatch can be replayed with waves in
+  // another (SystemC elaborates once per process).
+  const ChildResult c = InChild([&] {
+    run();
+    return std::string();
+  });
+  if (c.exit_code == kExitOk) return kExitOk;
+  if (IsMismatch(c.text))
+    return HandleMismatch(
+        c.text,
+        [&](const CosimOptions& waves) { Run(arch, workload, table, WithWaves(options, waves)); },
+        out.empty() ? "cssim-mismatch" : out);
+  return c.exit_code == kExitInput ? ReportInputError(c.text) : ReportSimError(c.text);
 }
 
 // Keeps `list` to one short line per entry.
@@ -302,64 +285,6 @@ int ListParamsCommand(const std::vector<std::string>& args) {
     return kExitOk;
   PrintParams(std::cout);
   return kExitOk;
-}
-
-// Work done in a child process: SystemC elaborates once per process, so every simulation after
-// the first (the comparison's modes, bench runs) gets a fresh process forked before any SystemC
-// object exists. The child sends one line back through a pipe: "ok <payload>" or
-// "<exit code> <message>"; it may print to stdout itself (the parent waits for it).
-struct ChildResult {
-  int exit_code = kExitOk;
-  std::string text;  // the payload, or the error message
-};
-
-ChildResult InChild(const std::function<std::string()>& body) {
-  int fds[2];
-  if (pipe(fds) != 0) return {kExitSim, "pipe() failed"};
-  std::cout.flush();
-  std::cerr.flush();
-  const pid_t pid = fork();
-  if (pid < 0) return {kExitSim, "fork() failed"};
-  if (pid == 0) {
-    close(fds[0]);
-    std::string text;
-    try {
-      text = "ok " + body();
-    } catch (const InputError& e) {
-      text = std::to_string(kExitInput) + " " + OneLine(e.what());
-    } catch (const std::exception& e) {
-      text = std::to_string(kExitSim) + " " + OneLine(e.what());
-    }
-    for (size_t done = 0; done < text.size();) {
-      const ssize_t n = write(fds[1], text.data() + done, text.size() - done);
-      if (n <= 0) break;
-      done += size_t(n);
-    }
-    close(fds[1]);
-    std::cout.flush();
-    std::cerr.flush();
-    // No static destructors: they belong to the parent. Called through a plain function
-    // pointer: a direct call to a [[noreturn]] function makes ASan check the stack bounds, which
-    // the SystemC kernel's coroutine stacks (QuickThreads, not annotated for ASan) have left
-    // stale, and ASan then prints a false-positive warning (google/sanitizers issue 189).
-    void (*const volatile quit)(int) = _exit;
-    quit(0);
-    return {kExitSim, "the run process did not exit"};  // not reached: quit() does not return
-  }
-  close(fds[1]);
-  std::string text;
-  char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof(buf))) > 0;) text.append(buf, size_t(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  const size_t space = text.find(' ');
-  const std::string head = text.substr(0, space);
-  const std::string rest = space == std::string::npos ? "" : text.substr(space + 1);
-  if (head == "ok") return {kExitOk, rest};
-  if (head == std::to_string(kExitInput) || head == std::to_string(kExitSim))
-    return {std::stoi(head), rest};
-  return {kExitSim, "the run process died (status " + std::to_string(status) + ")"};
 }
 
 // One timed bench run: "<cycles> <pe_count> <wall s>" from the child.
@@ -453,6 +378,13 @@ int RunComparison(const ArchSpec& arch, const EnergyTable& table,
       return m.str();
     });
     if (c.exit_code == kExitInput) return ReportInputError(c.text);
+    if (IsMismatch(c.text))
+      return HandleMismatch(
+          c.text,
+          [&](const CosimOptions& waves) {
+            Run(arch, workloads[i], table, WithWaves(options, waves));
+          },
+          out.empty() ? "cssim-mismatch" : out);
     if (c.exit_code != kExitOk) return ReportSimError(c.text);
     RunResult r;
     r.arch = arch;
@@ -648,6 +580,8 @@ const Command kCommands[] = {
     {"list-params", "print every configuration key with its unit, default and range",
      ListParamsCommand},
     {"bench", "measure simulation speed on the built-in architectures", BenchCommand},
+    {"regress", "run every RTL block against its model in lockstep (co-simulation)",
+     RegressCommand},
 };
 
 std::string CommandNames() {

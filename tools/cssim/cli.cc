@@ -1,0 +1,112 @@
+#include "tools/cssim/cli.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "model/base/error.h"
+
+namespace cssim {
+
+namespace po = boost::program_options;
+
+// Messages leave as one line, whatever the exception text holds.
+std::string OneLine(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+int ReportInputError(const std::string& what) {
+  std::cerr << "cssim: error: " << OneLine(what) << std::endl;
+  return kExitInput;
+}
+
+int ReportSimError(const std::string& what) {
+  std::cerr << "cssim: simulation error: " << OneLine(what) << std::endl;
+  return kExitSim;
+}
+
+po::variables_map Parse(const std::vector<std::string>& args, const po::options_description& desc,
+                        const std::string& command) {
+  po::options_description all;
+  all.add(desc);
+  all.add_options()("unexpected-argument", po::value<std::vector<std::string>>());
+  po::positional_options_description positional;
+  positional.add("unexpected-argument", -1);
+  po::variables_map vm;
+  po::store(
+      po::command_line_parser(args)
+          .options(all)
+          .positional(positional)
+          .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+          .run(),
+      vm);
+  po::notify(vm);
+  if (vm.count("unexpected-argument"))
+    throw InputError(
+        "", "",
+        "unexpected argument '" + vm["unexpected-argument"].as<std::vector<std::string>>()[0] + "'",
+        "options only (see 'cssim " + command + " --help')");
+  return vm;
+}
+
+bool WantsHelp(const po::variables_map& vm, const std::string& usage,
+               const po::options_description& desc) {
+  if (!vm.count("help")) return false;
+  std::cout << usage << "\n\n" << desc;
+  return true;
+}
+
+ChildResult InChild(const std::function<std::string()>& body) {
+  int fds[2];
+  if (pipe(fds) != 0) return {kExitSim, "pipe() failed"};
+  std::cout.flush();
+  std::cerr.flush();
+  const pid_t pid = fork();
+  if (pid < 0) return {kExitSim, "fork() failed"};
+  if (pid == 0) {
+    close(fds[0]);
+    std::string text;
+    try {
+      text = "ok " + body();
+    } catch (const InputError& e) {
+      text = std::to_string(kExitInput) + " " + OneLine(e.what());
+    } catch (const std::exception& e) {
+      text = std::to_string(kExitSim) + " " + OneLine(e.what());
+    }
+    for (size_t done = 0; done < text.size();) {
+      const ssize_t n = write(fds[1], text.data() + done, text.size() - done);
+      if (n <= 0) break;
+      done += size_t(n);
+    }
+    close(fds[1]);
+    std::cout.flush();
+    std::cerr.flush();
+    // No static destructors: they belong to the parent. Called through a plain function
+    // pointer: a direct call to a [[noreturn]] function makes ASan check the stack bounds, which
+    // the SystemC kernel's coroutine stacks (QuickThreads, not annotated for ASan) have left
+    // stale, and ASan then prints a false-positive warning (google/sanitizers issue 189).
+    void (*const volatile quit)(int) = _exit;
+    quit(0);
+    return {kExitSim, "the run process did not exit"};  // not reached: quit() does not return
+  }
+  close(fds[1]);
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof(buf))) > 0;) text.append(buf, size_t(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const size_t space = text.find(' ');
+  const std::string head = text.substr(0, space);
+  const std::string rest = space == std::string::npos ? "" : text.substr(space + 1);
+  if (head == "ok") return {kExitOk, rest};
+  if (head == std::to_string(kExitInput) || head == std::to_string(kExitSim))
+    return {std::stoi(head), rest};
+  return {kExitSim, "the run process died (status " + std::to_string(status) + ")"};
+}
+
+}  // namespace cssim

@@ -1,0 +1,39 @@
+// Shared pieces of the cssim command line (tools/cssim/*.cc): exit codes, one-line error
+// reports, strict option parsing, and running work in a child process.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace cssim {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInput = 2;
+constexpr int kExitSim = 3;
+
+// Messages leave as one line, whatever the exception text holds.
+std::string OneLine(std::string s);
+int ReportInputError(const std::string& what);
+int ReportSimError(const std::string& what);
+
+// Parses a subcommand's arguments. Long options must be spelled out in full: a guessed
+// abbreviation would make a typo silently mean another option. Stray positional words are errors.
+boost::program_options::variables_map Parse(const std::vector<std::string>& args,
+                                            const boost::program_options::options_description& desc,
+                                            const std::string& command);
+bool WantsHelp(const boost::program_options::variables_map& vm, const std::string& usage,
+               const boost::program_options::options_description& desc);
+
+// Work done in a child process: SystemC elaborates once per process, so every simulation after
+// the first (the comparison's modes, bench runs, regress cases) gets a fresh process forked
+// before any SystemC object exists. The child sends one line back through a pipe: "ok <payload>"
+// or "<exit code> <message>"; it may print to stdout itself (the parent waits for it).
+struct ChildResult {
+  int exit_code = kExitOk;
+  std::string text;  // the payload, or the error message
+};
+ChildResult InChild(const std::function<std::string()>& body);
+
+}  // namespace cssim

@@ -1,0 +1,265 @@
+#include "tools/cssim/cosim.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "model/base/config.h"
+#include "model/base/error.h"
+#include "model/cosim/factory.h"
+#include "model/cosim/regress.h"
+#include "model/top/run.h"
+#include "tools/cssim/cli.h"
+
+namespace cssim {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char kMismatchHead[] = "cosim mismatch at cycle ";
+constexpr Cycle kWavesBefore = 64;
+constexpr Cycle kWavesAfter = 16;
+
+std::string Grouped(uint64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
+
+// One regression case: a block's random stimulus with one seed, or a workload in one mode.
+struct Case {
+  std::string name;                                     // "pe_array", "gsc-sparse"
+  std::string what;                                     // "seed 3", "sparse-dense"
+  std::function<std::string(const CosimOptions&)> run;  // returns "cycles transactions counters"
+};
+
+struct Outcome {
+  int exit_code = kExitOk;
+  std::string message;
+  Cycle cycles = 0;
+  uint64_t transactions = 0, counters = 0;
+  double wall_s = 0;
+};
+
+Outcome RunCase(const Case& c, const CosimOptions& options) {
+  Outcome o;
+  const auto t0 = std::chrono::steady_clock::now();
+  const ChildResult r = InChild([&] { return c.run(options); });
+  o.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  o.exit_code = r.exit_code;
+  if (r.exit_code != kExitOk) {
+    o.message = r.text;
+    if (IsMismatch(r.text)) o.exit_code = kExitMismatch;
+    return o;
+  }
+  std::istringstream is(r.text);
+  if (!(is >> o.cycles >> o.transactions >> o.counters)) {
+    o.exit_code = kExitSim;
+    o.message = "unreadable child report '" + r.text + "'";
+  }
+  return o;
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace
+
+Impl ParseImpl(const std::string& s) {
+  if (s == "model") return Impl::kModel;
+  if (s == "rtl") return Impl::kRtl;
+  if (s == "both") return Impl::kBoth;
+  throw InputError("", "--impl", "unknown implementation '" + s + "'", "model, rtl, both");
+}
+
+RunOptions WithWaves(RunOptions options, const CosimOptions& waves) {
+  options.cosim.wave_prefix = waves.wave_prefix;
+  options.cosim.wave_from = waves.wave_from;
+  options.cosim.wave_to = waves.wave_to;
+  options.cosim.run_on_cycles = waves.run_on_cycles;
+  return options;
+}
+
+bool IsMismatch(const std::string& text) { return text.rfind(kMismatchHead, 0) == 0; }
+
+int HandleMismatch(const std::string& text, const std::function<void(const CosimOptions&)>& replay,
+                   const std::string& dir) {
+  std::cerr << "cssim: " << OneLine(text) << std::endl;
+  const Cycle cycle = std::stoull(text.substr(sizeof(kMismatchHead) - 1));
+  CosimOptions waves;
+  waves.wave_from = cycle > kWavesBefore ? cycle - kWavesBefore : 0;
+  waves.wave_to = cycle + kWavesAfter;
+  waves.run_on_cycles = kWavesAfter;
+  // Staged next to the target and moved in file by file: a waveform appears whole or not at all.
+  const fs::path stage = dir + ".tmp-" + std::to_string(getpid());
+  std::error_code ec;
+  fs::remove_all(stage, ec);
+  fs::create_directories(stage, ec);
+  if (ec) {
+    std::cerr << "cssim: error: cannot create '" << stage.string() << "' for the waveform"
+              << std::endl;
+    return kExitMismatch;
+  }
+  waves.wave_prefix = (stage / "").string();
+  const ChildResult again = InChild([&] {
+    replay(waves);
+    return std::string("the replay ran to the end");
+  });
+  {
+    std::ofstream note(stage / "mismatch.txt");
+    note << OneLine(text) << "\n";
+    if (again.text != text) note << "replay (with waves): " << OneLine(again.text) << "\n";
+    note << "waves: cycles " << waves.wave_from << ".." << waves.wave_to << "\n";
+  }
+  fs::create_directories(dir, ec);
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(stage, ec)) {
+    fs::rename(e.path(), fs::path(dir) / e.path().filename(), ec);
+    if (ec) break;
+    files.push_back(e.path().filename().string());
+  }
+  fs::remove_all(stage, ec);
+  std::sort(files.begin(), files.end());
+  if (again.text != text)
+    std::cerr << "cssim: the replay with waves did not reproduce it: " << OneLine(again.text)
+              << std::endl;
+  for (const std::string& f : files)
+    if (f.size() > 4 && f.substr(f.size() - 4) == ".fst")
+      std::cerr << "cssim: waveform " << (fs::path(dir) / f).string() << " (cycles "
+                << waves.wave_from << ".." << waves.wave_to << ")" << std::endl;
+  return kExitMismatch;
+}
+
+int RegressCommand(const std::vector<std::string>& args) {
+  po::options_description desc("options");
+  desc.add_options()("help,h", "show this help")("seeds", po::value<int>()->default_value(3),
+                                                 "random-stimulus seeds per block (1..N)")(
+      "blocks", po::value<std::string>(),
+      "comma-separated blocks (default: every block "
+      "with RTL; see the table's first column)")(
+      "long", po::bool_switch(),
+      "nightly mode: every built-in workload in every mode (not only the GSC networks in their "
+      "own modes)")("no-workloads", po::bool_switch(), "random stimulus only")(
+      "inject", po::value<std::string>(),
+      "inject a fault into the RTL path of every case (KIND:BLOCK:PORT:N, KIND "
+      "flip|delay|drop): each case must then FAIL; proves the scoreboard catches it");
+  const po::variables_map vm = Parse(args, desc, "regress");
+  if (WantsHelp(vm,
+                "usage: cssim regress [options]\n\nRuns every RTL block against its model in "
+                "lockstep (--impl both): random stimulus with random back-pressure, one case "
+                "per block and seed, then the built-in workloads through the whole "
+                "accelerator. Prints a summary table; exit 0 only if every case passed.",
+                desc))
+    return kExitOk;
+  const int seeds = vm["seeds"].as<int>();
+  if (seeds < 0 || seeds > 100000)
+    throw InputError("", "--seeds", std::to_string(seeds) + " is out of range", "0..100000");
+  const std::vector<std::string> all = RtlBlocks();
+  std::vector<std::string> blocks = all;
+  if (vm.count("blocks")) {
+    blocks = SplitList(vm["blocks"].as<std::string>());
+    for (const std::string& b : blocks)
+      if (std::find(all.begin(), all.end(), b) == all.end()) {
+        std::string allowed;
+        for (const std::string& a : all) allowed += (allowed.empty() ? "" : ", ") + a;
+        throw InputError("", "--blocks", "no RTL block '" + b + "'", allowed);
+      }
+  }
+  CosimOptions options;
+  if (vm.count("inject")) options.fault = ParseFault(vm["inject"].as<std::string>());
+  const bool expect_fail = vm.count("inject") > 0;
+
+  std::vector<Case> cases;
+  for (const std::string& b : blocks) {
+    const BlockRegress* r = FindBlockRegress(b);
+    if (!r) continue;
+    for (int s = 1; s <= seeds; ++s)
+      cases.push_back({b, "seed " + std::to_string(s), [r, s](const CosimOptions& o) {
+                         const RegressResult res = r->run(uint64_t(s), Impl::kBoth, o);
+                         std::ostringstream m;
+                         m << res.cycles << ' ' << res.transactions << ' ' << Tally().counters;
+                         return m.str();
+                       }});
+  }
+  if (!vm["no-workloads"].as<bool>()) {
+    struct Job {
+      std::string workload;
+      Mode mode;
+    };
+    std::vector<Job> jobs;
+    if (vm["long"].as<bool>()) {
+      for (const std::string& w : BuiltinNames("workload"))
+        for (Mode m : {Mode::kDense, Mode::kSparseDense, Mode::kSparseSparse})
+          jobs.push_back({w, m});
+    } else {
+      jobs = {{"gsc-dense", Mode::kDense},
+              {"gsc-sparse", Mode::kSparseDense},
+              {"gsc-sparse", Mode::kSparseSparse},
+              {"gsc-supersparse", Mode::kSparseDense},
+              {"gsc-supersparse", Mode::kSparseSparse}};
+    }
+    const ArchSpec arch = LoadArch("default");
+    const EnergyTable table = LoadEnergyTable("45nm");
+    for (const Job& j : jobs) {
+      const Workload w = LoadWorkload(j.workload);
+      cases.push_back({j.workload, ModeName(j.mode), [=](const CosimOptions& o) {
+                         RunOptions ro;
+                         ro.mode = j.mode;
+                         ro.impl = Impl::kBoth;
+                         ro.cosim = o;
+                         const RunResult r = Run(arch, w, table, ro);
+                         std::ostringstream m;
+                         m << r.cycles << ' ' << r.cosim.transactions << ' ' << r.cosim.counters;
+                         return m.str();
+                       }});
+    }
+  }
+
+  std::cout << std::left << std::setw(18) << "case" << std::setw(15) << "stimulus" << std::right
+            << std::setw(12) << "cycles" << std::setw(14) << "transactions" << std::setw(10)
+            << "counters" << std::setw(9) << "wall s"
+            << "  result" << std::endl;
+  int failed = 0;
+  for (const Case& c : cases) {
+    const Outcome o = RunCase(c, options);
+    const bool pass = expect_fail ? o.exit_code == kExitMismatch : o.exit_code == kExitOk;
+    if (!pass) ++failed;
+    std::ostringstream wall;
+    wall << std::fixed << std::setprecision(1) << o.wall_s;
+    std::cout << std::left << std::setw(18) << c.name << std::setw(15) << c.what << std::right
+              << std::setw(12) << (o.exit_code == kExitOk ? Grouped(o.cycles) : "-")
+              << std::setw(14) << (o.exit_code == kExitOk ? Grouped(o.transactions) : "-")
+              << std::setw(10) << (o.exit_code == kExitOk ? Grouped(o.counters) : "-")
+              << std::setw(9) << wall.str() << "  "
+              << (pass ? (expect_fail ? "PASS (fault caught)" : "PASS")
+                       : (expect_fail && o.exit_code == kExitOk ? "FAIL (fault not caught)"
+                                                                : "FAIL"))
+              << std::endl;
+    if (!o.message.empty() && !(pass && expect_fail))
+      std::cout << "    " << OneLine(o.message) << std::endl;
+    else if (!o.message.empty())
+      std::cout << "    caught: " << OneLine(o.message) << std::endl;
+  }
+  std::cout << "\n"
+            << cases.size() - size_t(failed) << " passed, " << failed << " failed" << std::endl;
+  if (cases.empty()) {
+    std::cerr << "cssim: error: no regression case (no RTL block built?)" << std::endl;
+    return kExitInput;
+  }
+  return failed == 0 ? kExitOk : kExitMismatch;
+}
+
+}  // namespace cssim

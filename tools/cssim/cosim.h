@@ -1,0 +1,33 @@
+// Co-simulation on the command line: --impl, a mismatch's waveform replay, and `cssim regress`.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/cosim/twin.h"
+#include "model/top/run.h"
+
+namespace cssim {
+
+// The exit status of a run whose model and RTL disagreed (--impl both).
+constexpr int kExitMismatch = 4;
+
+Impl ParseImpl(const std::string& s);  // model | rtl | both; throws InputError
+
+// A child's error text is a co-simulation mismatch ("cosim mismatch at cycle N: ...").
+bool IsMismatch(const std::string& text);
+
+// Reports the mismatch (one line on stderr), then replays the same simulation in a child with
+// waves on: `replay` must rerun it with the given CosimOptions (deterministic: it fails at the
+// same cycle). The FST window (64 cycles before the mismatch to 16 after) and mismatch.txt land
+// in `dir`. Returns kExitMismatch.
+int HandleMismatch(const std::string& text, const std::function<void(const CosimOptions&)>& replay,
+                   const std::string& dir);
+
+// `options` with the waveform window of `waves` (the fault stays).
+RunOptions WithWaves(RunOptions options, const CosimOptions& waves);
+
+int RegressCommand(const std::vector<std::string>& args);
+
+}  // namespace cssim
