@@ -98,6 +98,11 @@ std::string StatsJson(const RunResult& r) {
   j["energy_table"] = r.energy_table.name;
   j["energy_unit"] = r.energy_table.unit;
   j["output_check"] = r.output_check;
+  Json& cosim = j["cosim"];
+  cosim["impl"] = r.impl;
+  cosim["rtl_units"] = r.rtl_units;
+  cosim["transactions"] = r.cosim.transactions;
+  cosim["counters_compared"] = r.cosim.counters;
   Json& e = j["energy_pj"];
   e["total"] = r.energy.total_pj;
   e["by_component"] = MapJson(r.energy.by_component);
@@ -345,6 +350,17 @@ void PrintSummary(std::ostream& os, const RunResult& r) {
   row("energy per inference", Fixed(total * u.scale, 3) + " " + u.label);
   row("energy per MAC", Fixed(PerMac(total, r.macs), 4) + " " + u.per_mac_label);
   row("output check", r.output_check);
+  if (r.impl != "model") {
+    std::string units;
+    for (const std::string& u : r.rtl_units) units += (units.empty() ? "" : ", ") + u;
+    if (units.empty()) units = "none (no unit this run uses has RTL)";
+    row("RTL twins", units);
+    if (r.impl == "both")
+      row("lockstep", Grouped(r.cosim.transactions) + " transactions and " +
+                          Grouped(r.cosim.counters) + " counters equal (model vs RTL)");
+    else
+      row("RTL", Grouped(r.cosim.transactions) + " transactions by the Verilated RTL");
+  }
   row("wall time", Fixed(r.wall_seconds, 3) + " s");
 
   os << "\nenergy by component (" << u.label << ")\n";

@@ -143,6 +143,81 @@ int HandleMismatch(const std::string& text, const std::function<void(const Cosim
   return kExitMismatch;
 }
 
+int BenchCosim(int runs, const std::vector<std::string>& blocks) {
+  struct Row {
+    std::string name, what;
+    std::function<std::string(Impl)> run;  // "cycles wall_s"
+  };
+  std::vector<Row> rows;
+  for (const std::string& b : blocks) {
+    const BlockRegress* r = FindBlockRegress(b);
+    if (!r) continue;
+    rows.push_back(
+        {b, "seed 1", [r](Impl impl) {
+           const auto t0 = std::chrono::steady_clock::now();
+           const RegressResult res = r->run(1, impl, CosimOptions{});
+           const double s =
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+           std::ostringstream m;
+           m.precision(9);
+           m << res.cycles << ' ' << s;
+           return m.str();
+         }});
+  }
+  const ArchSpec arch = LoadArch("default");
+  const EnergyTable table = LoadEnergyTable("45nm");
+  const std::pair<const char*, Mode> jobs[] = {{"gsc-dense", Mode::kDense},
+                                               {"gsc-sparse", Mode::kSparseDense},
+                                               {"gsc-sparse", Mode::kSparseSparse}};
+  for (const auto& [name, mode] : jobs) {
+    const Workload w = LoadWorkload(name);
+    const Mode m = mode;
+    rows.push_back({name, ModeName(m), [=](Impl impl) {
+                      RunOptions ro;
+                      ro.mode = m;
+                      ro.impl = impl;
+                      ro.check = false;
+                      const RunResult r = Run(arch, w, table, ro);
+                      std::ostringstream o;
+                      o.precision(9);
+                      o << r.cycles << ' ' << r.wall_seconds;
+                      return o.str();
+                    }});
+  }
+  std::cout << std::left << std::setw(16) << "case" << std::setw(15) << "stimulus" << std::setw(7)
+            << "impl" << std::right << std::setw(11) << "cycles" << std::setw(11) << "median s"
+            << std::setw(13) << "cycles/s" << std::setw(12) << "vs model" << std::endl;
+  for (const Row& row : rows) {
+    double model_rate = 0;
+    for (Impl impl : {Impl::kModel, Impl::kRtl, Impl::kBoth}) {
+      std::vector<double> walls;
+      Cycle cycles = 0;
+      for (int i = 0; i < runs; ++i) {
+        const ChildResult c = InChild([&] { return row.run(impl); });
+        if (c.exit_code != kExitOk)
+          return ReportSimError("bench: " + row.name + " " + ImplName(impl) + ": " + c.text);
+        std::istringstream is(c.text);
+        double wall = 0;
+        if (!(is >> cycles >> wall)) return ReportSimError("unreadable child report " + c.text);
+        walls.push_back(wall);
+      }
+      std::sort(walls.begin(), walls.end());
+      const double median = walls[walls.size() / 2];
+      const double rate = median > 0 ? double(cycles) / median : 0;
+      if (impl == Impl::kModel) model_rate = rate;
+      std::ostringstream ratio;
+      ratio << std::fixed << std::setprecision(1)
+            << (impl == Impl::kModel || rate == 0 ? 1.0 : model_rate / rate) << "x slower";
+      std::cout << std::left << std::setw(16) << row.name << std::setw(15) << row.what
+                << std::setw(7) << ImplName(impl) << std::right << std::setw(11) << cycles
+                << std::setw(11) << std::fixed << std::setprecision(3) << median << std::setw(13)
+                << std::setprecision(0) << rate << std::setw(12)
+                << (impl == Impl::kModel ? "-" : ratio.str()) << std::endl;
+    }
+  }
+  return kExitOk;
+}
+
 int RegressCommand(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("seeds", po::value<int>()->default_value(3),

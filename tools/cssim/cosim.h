@@ -28,6 +28,10 @@ int HandleMismatch(const std::string& text, const std::function<void(const Cosim
 // `options` with the waveform window of `waves` (the fault stays).
 RunOptions WithWaves(RunOptions options, const CosimOptions& waves);
 
+// `cssim bench --cosim`: simulated cycles/s of model, RTL and both, per block harness (seed 1)
+// and for the GSC workloads (SystemC kernel), medians of `runs` runs.
+int BenchCosim(int runs, const std::vector<std::string>& blocks);
+
 int RegressCommand(const std::vector<std::string>& args);
 
 }  // namespace cssim

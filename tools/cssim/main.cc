@@ -32,6 +32,7 @@
 #include "model/base/error.h"
 #include "model/base/params.h"
 #include "model/compile/compile.h"
+#include "model/cosim/factory.h"
 #include "model/report/results.h"
 #include "model/top/run.h"
 #include "tools/cssim/cli.h"
@@ -507,7 +508,10 @@ int BenchCommand(const std::vector<std::string>& args) {
       "also compare outputs with the reference model (off: time the simulator alone)")(
       "default-job", po::bool_switch(),
       "time the default job instead ('cssim run' with no arguments: the three-mode GSC "
-      "comparison, SystemC kernel, outputs checked), wall clock of the whole job per run");
+      "comparison, SystemC kernel, outputs checked), wall clock of the whole job per run")(
+      "cosim", po::bool_switch(),
+      "co-simulation speed instead: simulated cycles/s with --impl model, rtl and both, for "
+      "each RTL block's regression harness (seed 1) and the GSC workloads");
   const po::variables_map vm = Parse(args, desc, "bench");
   if (WantsHelp(vm,
                 "usage: cssim bench [options]\n\nTimes whole simulations (wall clock around "
@@ -519,6 +523,7 @@ int BenchCommand(const std::vector<std::string>& args) {
   if (runs < 1 || runs > 1000)
     throw InputError("", "--runs", std::to_string(runs) + " is out of range", "integer 1..1000");
   if (vm["default-job"].as<bool>()) return BenchDefaultJob(runs);
+  if (vm["cosim"].as<bool>()) return BenchCosim(runs, RtlBlocks());
   std::vector<Kernel> kernels;
   for (const std::string& k : vm["kernel"].as<std::vector<std::string>>())
     kernels.push_back(ParseKernel(k));
