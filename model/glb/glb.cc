@@ -48,8 +48,12 @@ Glb::Port& Glb::AddPort(const std::string& name, int lanes, size_t depth) {
 void Glb::Tick(Cycle now) {
   const uint32_t w = uint32_t(spec_.bank_width_bytes);
   const size_t n = ports_.size();
+  // The first client scanned is a function of the cycle, not of how many cycles were ticked:
+  // arbitration must not depend on which idle cycles the engine skips (an RTL twin that is busy
+  // makes the engine tick cycles a model would skip).
+  const size_t first = n == 0 ? 0 : size_t(now % n);
   for (size_t i = 0; i < n; ++i) {
-    Port& p = *ports_[(rr_ + i) % n];
+    Port& p = *ports_[(first + i) % n];
     for (int lane = 0; lane < p.lanes && p.req.CanPop() && p.resp.CanPush(); ++lane) {
       const GlbReq& r = p.req.Front();
       if (r.addr % w != 0 || r.addr + w > data_.size())
@@ -77,7 +81,6 @@ void Glb::Tick(Cycle now) {
       p.resp.Push(resp);
     }
   }
-  rr_ = (rr_ + 1) % std::max<size_t>(n, 1);
 }
 
 std::string Glb::DebugState() const {

@@ -5,7 +5,7 @@
 // with byte enables) per bank per cycle. Each client has a request Link and a response Link and
 // may have up to `lanes` requests served per cycle; its requests are served strictly in order,
 // so a request to a busy bank blocks the ones behind it (head-of-line): bank conflicts cost
-// cycles. Clients are scanned round-robin, a different one first every cycle, for fairness.
+// cycles. Clients are scanned round-robin, client (cycle mod clients) first, for fairness.
 // Latency: a request pushed in cycle t is served at t+1 at the earliest and its response
 // (read data, or a write acknowledgement) is visible at t+2.
 #pragma once
@@ -77,7 +77,6 @@ class Glb : public Unit {
   std::vector<uint8_t> data_;
   std::vector<std::unique_ptr<Port>> ports_;
   std::vector<Cycle> bank_busy_;  // cycle in which each bank was last used
-  size_t rr_ = 0;
 
   StatGroup stats_;
   DataTypeCounters reads_, writes_;
