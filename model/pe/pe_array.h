@@ -50,6 +50,13 @@ class PeArray : public Unit {
   std::string DebugState() const override;
 
   int pe_count() const { return rows_ * cols_; }
+  // For the RTL twin (model/cosim/pe_array_twin.h): the configuration and the stat group.
+  int rows() const { return rows_; }
+  int cols() const { return cols_; }
+  int kp_max() const { return kp_max_; }
+  int weight_buffers() const { return buffers_; }
+  bool weight_stationary() const { return dataflow_ws_; }
+  StatGroup& stats() { return stats_; }
   uint64_t macs() const { return macs_.value(); }
   // Clock-gated PE-cycles (no MAC): the top adds them per op, since skipped cycles are not ticked.
   void AddIdle(uint64_t pe_cycles) { idle_.Add(pe_cycles); }
