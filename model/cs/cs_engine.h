@@ -82,6 +82,16 @@ class CsEngine : public Unit {
   // gated): the top adds them per op, since skipped cycles are not ticked.
   void AddIdle(uint64_t mult_cycles) { idle_.Add(mult_cycles); }
 
+  // For the RTL twin (model/cosim/cs_engine_twin.h): the configuration it must match, and the
+  // stat group whose counters it compares.
+  int lanes() const { return lanes_; }
+  int engines() const { return engines_; }
+  int max_n() const { return max_n_; }
+  int bank_entries() const { return kp_max_; }
+  int weight_buffers() const { return buffers_; }
+  int pipeline_depth() const { return depth_; }
+  StatGroup& stats() { return stats_; }
+
  private:
   // A pass the engine has accepted: loading its weights and IDs, or computing.
   struct PassState {
