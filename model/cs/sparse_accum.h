@@ -68,6 +68,11 @@ class SparseAccum : public Unit {
   std::string DebugState() const override;
 
   int multipliers() const { return multipliers_; }
+  int ppu_lanes() const { return ppu_lanes_; }
+  int accumulators() const { return accumulators_; }
+  int max_n() const { return max_n_; }
+  uint32_t word_bytes() const { return word_; }
+  StatGroup& stats() { return stats_; }
   uint64_t macs() const { return macs_.value(); }
   uint64_t gated() const { return gated_.value(); }  // product slots with a zero (padded) weight
   // The multipliers are the CS engine's: their idle cycles are counted there (CsEngine::AddIdle).

@@ -1,0 +1,11 @@
+gen:sparse_accum_counters_pkg.sv
+cs/ss_pkg.sv
+cs/ss_offset_gen.sv
+cs/ss_list_fetch.sv
+cs/ss_admit.sv
+cs/ss_row_fetch.sv
+cs/ss_mac.sv
+cs/ss_acc_sram.sv
+cs/ss_drain.sv
+cs/ss_resp_route.sv
+cs/sparse_accum.sv
