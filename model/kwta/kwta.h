@@ -93,6 +93,10 @@ class Kwta : public Unit {
   Link<KwtaCmd>& cmd() { return cmd_; }
   Link<uint32_t>& done() { return done_; }
   std::vector<LinkBase*> links() { return {&cmd_, &done_}; }
+  // For an RTL twin (model/cosim/kwta_twin.h): the configuration and the counters.
+  const KwtaSpec& spec() const { return spec_; }
+  int word_bytes() const { return int(word_); }
+  StatGroup& stats() { return stats_; }
 
   void Tick(Cycle now) override;
   Cycle NextEvent(Cycle now) const override;
