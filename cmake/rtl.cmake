@@ -105,7 +105,10 @@ foreach(counters IN LISTS CSSIM_RTL_COUNTERS)
   verilate(cssim_rtl SYSTEMC TRACE_FST PREFIX V${top} TOP_MODULE ${top}
     DIRECTORY ${CMAKE_BINARY_DIR}/rtl/${top}
     SOURCES ${CSSIM_RTL_WAIVERS} ${srcs}
-    VERILATOR_ARGS -Wall)
+    VERILATOR_ARGS -Wall
+    # The generated C++ is large (MBs per block): -O1 (-O0 for the run-once code) instead of
+    # the Release -O3 keeps the build of a fresh clone short.
+    OPT_FAST -O1 OPT_SLOW -O0 OPT_GLOBAL -O1)
   target_include_directories(cssim_rtl PUBLIC ${CMAKE_BINARY_DIR}/rtl/${top})
   list(APPEND CSSIM_RTL_TOPS ${top})
 endforeach()

@@ -18,16 +18,20 @@ namespace cssim {
 const BlockRegress* FindBlockRegress(const std::string& block) {
   static const BlockRegress kBlocks[] = {
 #ifdef CSSIM_HAS_RTL_PE_ARRAY
-      {"pe_array", RunPeArrayRegress},
+      {"pe_array", [](uint64_t seed, Impl impl,
+                      const CosimOptions& o) { return RunPeArrayRegress(seed, impl, o); }},
 #endif
 #ifdef CSSIM_HAS_RTL_CS_ENGINE
-      {"cs_engine", RunCsEngineRegress},
+      {"cs_engine", [](uint64_t seed, Impl impl,
+                       const CosimOptions& o) { return RunCsEngineRegress(seed, impl, o); }},
 #endif
 #ifdef CSSIM_HAS_RTL_SPARSE_ACCUM
-      {"sparse_accum", RunSparseAccumRegress},
+      {"sparse_accum", [](uint64_t seed, Impl impl,
+                          const CosimOptions& o) { return RunSparseAccumRegress(seed, impl, o); }},
 #endif
 #ifdef CSSIM_HAS_RTL_KWTA
-      {"kwta", RunKwtaRegress},
+      {"kwta", [](uint64_t seed, Impl impl,
+                  const CosimOptions& o) { return RunKwtaRegress(seed, impl, o); }},
 #endif
       {nullptr, nullptr},
   };

@@ -103,6 +103,7 @@ std::string StatsJson(const RunResult& r) {
   cosim["rtl_units"] = r.rtl_units;
   cosim["transactions"] = r.cosim.transactions;
   cosim["counters_compared"] = r.cosim.counters;
+  if (!r.rtl_area_json.empty()) j["rtl_area"] = Json::parse(r.rtl_area_json);
   Json& e = j["energy_pj"];
   e["total"] = r.energy.total_pj;
   e["by_component"] = MapJson(r.energy.by_component);

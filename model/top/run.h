@@ -75,6 +75,8 @@ struct RunResult {
   std::string impl = "model";
   std::vector<std::string> rtl_units;
   CosimTally cosim;
+  // The RTL's synthesized area (the JSON tools/rtl-area writes), if the run was given one.
+  std::string rtl_area_json;
 };
 
 // A full chip: as many instances of the accelerator as the chip's multipliers and SRAM hold

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "model/base/config.h"
@@ -83,6 +84,22 @@ Impl ParseImpl(const std::string& s) {
   if (s == "rtl") return Impl::kRtl;
   if (s == "both") return Impl::kBoth;
   throw InputError("", "--impl", "unknown implementation '" + s + "'", "model, rtl, both");
+}
+
+std::string ReadAreaJson(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError(path, "", "cannot read the file", "the JSON of tools/rtl-area --json");
+  std::ostringstream os;
+  os << f.rdbuf();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(os.str());
+  } catch (const nlohmann::json::exception&) {
+    throw InputError(path, "", "is not valid JSON", "the JSON of tools/rtl-area --json");
+  }
+  if (!j.is_object() || !j.contains("blocks") || !j["blocks"].is_object())
+    throw InputError(path, "blocks", "is missing", "the JSON of tools/rtl-area --json");
+  return os.str();
 }
 
 RunOptions WithWaves(RunOptions options, const CosimOptions& waves) {

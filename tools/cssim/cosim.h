@@ -25,6 +25,10 @@ bool IsMismatch(const std::string& text);
 int HandleMismatch(const std::string& text, const std::function<void(const CosimOptions&)>& replay,
                    const std::string& dir);
 
+// The JSON file tools/rtl-area wrote (validated: an object with "blocks"), for stats.json.
+// Throws InputError naming the file.
+std::string ReadAreaJson(const std::string& path);
+
 // `options` with the waveform window of `waves` (the fault stays).
 RunOptions WithWaves(RunOptions options, const CosimOptions& waves);
 

@@ -120,7 +120,10 @@ int RunCommand(const std::vector<std::string>& args) {
       "inject", po::value<std::string>(),
       "with --impl both: a fault in the RTL path, KIND:BLOCK:PORT:N (KIND flip|delay|drop, e.g. "
       "flip:array:out:3), to see the scoreboard catch it")(
-      "no-check", po::bool_switch(), "skip the bit-exact comparison with the reference model")(
+      "area", po::value<std::string>(),
+      "include the RTL blocks' synthesized area (the JSON of tools/rtl-area --json FILE) in "
+      "stats.json as rtl_area")("no-check", po::bool_switch(),
+                                "skip the bit-exact comparison with the reference model")(
       "stats", po::bool_switch(), "after the summary, print every non-zero counter")(
       "dump-program", po::bool_switch(),
       "print the compiled program (layer groups, tiles, DMA and compute commands) and exit");
@@ -178,6 +181,8 @@ int RunCommand(const std::vector<std::string>& args) {
     return RunChips(arch, chip, table, workloads, modes, options);
   }
   if (compare) {
+    if (vm.count("area"))
+      throw InputError("", "--area", "needs one run", "with --mode or --workload");
     if (vm["dump-program"].as<bool>())
       throw InputError("", "--dump-program", "needs one run", "with --mode or --workload");
     std::vector<Workload> workloads;
@@ -197,8 +202,10 @@ int RunCommand(const std::vector<std::string>& args) {
     return kExitOk;
   }
 
+  const std::string area = vm.count("area") ? ReadAreaJson(vm["area"].as<std::string>()) : "";
   auto run = [&] {
-    const RunResult result = Run(arch, workload, table, options);
+    RunResult result = Run(arch, workload, table, options);
+    result.rtl_area_json = area;
     PrintSummary(std::cout, result);
     if (vm["stats"].as<bool>()) PrintCounters(std::cout, result);
     if (vm.count("out")) {

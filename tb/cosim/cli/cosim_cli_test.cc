@@ -106,8 +106,7 @@ class CosimCli : public ::testing::Test {
 // RTL twin in every busy cycle, where it may skip a model's stalled ones.
 std::map<std::string, uint64_t> ActionCounters(const nlohmann::json& stats) {
   std::map<std::string, uint64_t> m;
-  for (const auto& c : stats.at("counters")) {
-    const std::string name = c.at("name").get<std::string>();
+  for (const auto& [name, c] : stats.at("counters").items()) {
     if (name.find("stall") != std::string::npos || name.find("starved") != std::string::npos)
       continue;
     m[name] = c.at("value").get<uint64_t>();

@@ -158,13 +158,16 @@ TEST_F(ResultsTest, StatsJsonHasEveryRequiredKeyInFixedOrder) {
   std::vector<std::string> keys;
   for (const auto& kv : j.items()) keys.push_back(kv.key());
   EXPECT_EQ(keys, (std::vector<std::string>{
-                      "cycles",        "clock_mhz",   "inferences_per_s", "macs",
-                      "dense_macs",    "pe_count",    "mac_utilization",  "packing_efficiency",
-                      "mode",          "arch",        "workload",         "seed",
-                      "energy_table",  "energy_unit", "output_check",     "energy_pj",
-                      "per_access_pj", "actions",     "counters",         "layers"}));
+                      "cycles",       "clock_mhz",     "inferences_per_s", "macs",
+                      "dense_macs",   "pe_count",      "mac_utilization",  "packing_efficiency",
+                      "mode",         "arch",          "workload",         "seed",
+                      "energy_table", "energy_unit",   "output_check",     "cosim",
+                      "energy_pj",    "per_access_pj", "actions",          "counters",
+                      "layers"}));
   for (const char* k : {"total", "by_component", "by_datatype", "per_mac"})
     EXPECT_TRUE(j["energy_pj"].contains(k)) << k;
+  EXPECT_EQ(j["cosim"]["impl"], "model");
+  EXPECT_TRUE(j["cosim"]["rtl_units"].empty());
   ASSERT_EQ(j["layers"].size(), 2u);
   for (const char* k :
        {"name", "kind", "cycles", "macs", "mac_utilization", "dram_bytes", "energy_pj", "counters"})
