@@ -203,7 +203,7 @@ int BenchCosim(int runs, const std::vector<std::string>& blocks) {
   }
   std::cout << std::left << std::setw(16) << "case" << std::setw(15) << "stimulus" << std::setw(7)
             << "impl" << std::right << std::setw(11) << "cycles" << std::setw(11) << "median s"
-            << std::setw(13) << "cycles/s" << std::setw(12) << "vs model" << std::endl;
+            << std::setw(13) << "cycles/s" << std::setw(16) << "vs model" << std::endl;
   for (const Row& row : rows) {
     double model_rate = 0;
     for (Impl impl : {Impl::kModel, Impl::kRtl, Impl::kBoth}) {
@@ -228,7 +228,7 @@ int BenchCosim(int runs, const std::vector<std::string>& blocks) {
       std::cout << std::left << std::setw(16) << row.name << std::setw(15) << row.what
                 << std::setw(7) << ImplName(impl) << std::right << std::setw(11) << cycles
                 << std::setw(11) << std::fixed << std::setprecision(3) << median << std::setw(13)
-                << std::setprecision(0) << rate << std::setw(12)
+                << std::setprecision(0) << rate << std::setw(16)
                 << (impl == Impl::kModel ? "-" : ratio.str()) << std::endl;
     }
   }

@@ -200,6 +200,17 @@ TEST_F(CosimCli, RegressPassesAndCatchesInjectedFaults) {
   EXPECT_NE(f.out.find("2 passed, 0 failed"), std::string::npos) << f.out;
 }
 
+// The default regression, as the README gives it: every block's seeds and the GSC workloads in
+// their modes, all in lockstep.
+TEST_F(CosimCli, DefaultRegressPasses) {
+  const CliResult r = Cli({"regress"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(" passed, 0 failed"), std::string::npos) << r.out;
+  for (const char* w : {"gsc-dense", "gsc-sparse", "gsc-supersparse"})
+    EXPECT_NE(r.out.find(w), std::string::npos) << w;
+  EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
+}
+
 TEST_F(CosimCli, BadOptionsAreOneLineInputErrors) {
   ExpectInputError({"run", "--mode", "dense", "--impl", "verilog"}, "--impl");
   ExpectInputError({"run", "--mode", "dense", "--impl", "both", "--kernel", "direct"},
