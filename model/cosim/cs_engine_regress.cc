@@ -4,41 +4,21 @@
 #include <array>
 #include <deque>
 #include <memory>
-#include <random>
 
 #include "model/base/engine.h"
-#include "model/base/error.h"
 #include "model/cosim/cs_engine_counters.h"
 #include "model/cosim/cs_engine_twin.h"
+#include "model/cosim/harness.h"
 #include "model/cs/cs_engine.h"
-#include "model/top/sc_top.h"
 
 namespace cssim {
 namespace {
 
-// A sum beat the engine owes more than this many cycles after the previous one: it is stuck.
-constexpr Cycle kStuckCycles = 50000;
 // Bus widths of the default arch's CS engine (the configuration the RTL is built for).
 constexpr int kLanes = 16;
 constexpr int kEngines = 16;
 constexpr int kMaxN = 32;
 constexpr int kBankEntries = 128;
-
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : gen_(seed) {}
-  // Uniform in [lo, hi] (modulo bias is irrelevant here; std distributions are not portable).
-  int64_t In(int64_t lo, int64_t hi) { return lo + int64_t(gen_() % uint64_t(hi - lo + 1)); }
-  int8_t Int8() { return int8_t(int(gen_() & 0xff) - 128); }
-  int8_t NonZero() {
-    const int8_t v = Int8();
-    return v == 0 ? 1 : v;
-  }
-  bool Percent(int p) { return int(gen_() % 100) < p; }
-
- private:
-  std::mt19937_64 gen_;
-};
 
 // Valid / ready gap probabilities, redrawn every kPhaseCycles so that a run has stretches of
 // full speed, of starved links and of a sink that is nearly never ready.
@@ -57,7 +37,7 @@ class Gaps {
   }
 
  private:
-  Rng rng_;
+  StimulusRng rng_;
   int pct_ = 0;
   Cycle next_ = 0;
 };
@@ -82,7 +62,7 @@ struct Stimulus {
 enum class Force { kNone, kNOne, kPartialGroup, kPartialRow };
 
 // One pass of the given shape, its beats, and the sums the engine must produce.
-void AddPass(Rng& rng, CsEngineStimulus shape, Force force, Stimulus* s) {
+void AddPass(StimulusRng& rng, CsEngineStimulus shape, Force force, Stimulus* s) {
   ArrayCmd c;
   c.dataflow = Dataflow::kWeightStationary;
   int64_t len = 0;  // k - k0
@@ -200,7 +180,7 @@ void AddPass(Rng& rng, CsEngineStimulus shape, Force force, Stimulus* s) {
   }
 }
 
-Stimulus MakeStimulus(Rng& rng, CsEngineStimulus shape) {
+Stimulus MakeStimulus(StimulusRng& rng, CsEngineStimulus shape) {
   int passes = 16;
   if (shape == CsEngineStimulus::kFull) passes = 4;
   if (shape == CsEngineStimulus::kTiny) passes = 20;
@@ -235,10 +215,10 @@ class Source : public Unit {
   void Tick(Cycle now) override {
     if (lazy_) {
       const bool gap = !Sends(now);
-      Send(s_.cmds, cmd_, gap);
-      Send(s_.weights, weight_, gap);
-      Send(s_.ids, id_, gap);
-      Send(s_.inputs, in_, gap);
+      SendFront(s_.cmds, cmd_, gap);
+      SendFront(s_.weights, weight_, gap);
+      SendFront(s_.ids, id_, gap);
+      SendFront(s_.inputs, in_, gap);
       return;
     }
     // Draw every cycle, pushed or not, so the draws never depend on what the engine did.
@@ -246,10 +226,10 @@ class Source : public Unit {
     const bool weight_gap = weight_gaps_.Gap(now);
     const bool id_gap = id_gaps_.Gap(now);
     const bool in_gap = in_gaps_.Gap(now);
-    Send(s_.cmds, cmd_, cmd_gap);
-    Send(s_.weights, weight_, weight_gap);
-    Send(s_.ids, id_, id_gap);
-    Send(s_.inputs, in_, in_gap);
+    SendFront(s_.cmds, cmd_, cmd_gap);
+    SendFront(s_.weights, weight_, weight_gap);
+    SendFront(s_.ids, id_, id_gap);
+    SendFront(s_.inputs, in_, in_gap);
   }
   Cycle NextEvent(Cycle now) const override {
     if (!lazy_)
@@ -272,13 +252,6 @@ class Source : public Unit {
  private:
   bool Sends(Cycle c) const { return Open(seed_ + 7, c, 64, 4, 48); }
 
-  template <typename T>
-  static void Send(std::deque<T>& q, Link<T>& link, bool gap) {
-    if (q.empty() || gap || !link.CanPush()) return;
-    link.Push(std::move(q.front()));
-    q.pop_front();
-  }
-
   uint64_t seed_;
   bool lazy_;
   Stimulus& s_;
@@ -289,61 +262,6 @@ class Source : public Unit {
   Gaps cmd_gaps_, weight_gaps_, id_gaps_, in_gaps_;
 };
 
-// Takes the sum beats with random ready gaps and checks each against the expected one.
-class Sink : public Unit {
- public:
-  // lazy: ready only in the windows Ready() gives, and no tick while it cannot take a sum.
-  Sink(uint64_t seed, bool lazy, std::deque<SumBeat>& want, Link<SumBeat>& out,
-       CsEngineTrace* trace)
-      : seed_(seed), lazy_(lazy), want_(want), out_(out), gaps_(seed + 5), trace_(trace) {}
-
-  void Tick(Cycle now) override {
-    const bool gap = lazy_ ? !Ready(now) : gaps_.Gap(now);
-    if (want_.empty() || gap || !out_.CanPop()) return;
-    const SumBeat got = out_.Pop();
-    const SumBeat& want = want_.front();
-    if (got.pixel != want.pixel || got.v != want.v)
-      throw SimError("cs_engine regress: sum beat " + std::to_string(taken_) + " at cycle " +
-                     std::to_string(now) + ": " + Show(got) + ", expected " + Show(want));
-    want_.pop_front();
-    ++taken_;
-    last_ = now;
-    if (trace_) trace_->sums.emplace_back(now, got);
-  }
-  Cycle NextEvent(Cycle now) const override {
-    if (want_.empty()) return kNever;
-    if (!lazy_) return now + 1;
-    if (!out_.CanPop()) return kNever;  // a push wakes the engine up
-    Cycle next = now + 1;
-    while (!Ready(next)) ++next;
-    return next;
-  }
-  std::string DebugState() const override {
-    return "sink: " + std::to_string(want_.size()) + " sums to come";
-  }
-
-  bool done() const { return want_.empty(); }
-  Cycle last() const { return last_; }
-
- private:
-  static std::string Show(const SumBeat& s) {
-    std::string r = "pixel " + std::to_string(s.pixel) + " [";
-    for (size_t i = 0; i < s.v.size(); ++i) r += (i ? " " : "") + std::to_string(s.v[i]);
-    return r + "]";
-  }
-
-  bool Ready(Cycle c) const { return Open(seed_, c, 96, 1, 80); }
-
-  uint64_t seed_;
-  bool lazy_;
-  std::deque<SumBeat>& want_;
-  Link<SumBeat>& out_;
-  Gaps gaps_;
-  CsEngineTrace* trace_;
-  uint64_t taken_ = 0;
-  Cycle last_ = 0;
-};
-
 }  // namespace
 
 RegressResult RunCsEngineRegress(uint64_t seed, Impl impl, const CosimOptions& options) {
@@ -351,8 +269,8 @@ RegressResult RunCsEngineRegress(uint64_t seed, Impl impl, const CosimOptions& o
 }
 
 RegressResult RunCsEngineRegress(uint64_t seed, Impl impl, const CosimOptions& options,
-                                 CsEngineStimulus stimulus, CsEngineTrace* trace) {
-  Rng rng(seed);
+                                 CsEngineStimulus stimulus, SumTrace* trace) {
+  StimulusRng rng(seed);
   Stimulus s = MakeStimulus(rng, stimulus);
 
   StatGroup root(nullptr, "top");
@@ -360,37 +278,36 @@ RegressResult RunCsEngineRegress(uint64_t seed, Impl impl, const CosimOptions& o
   CsEngine cs(CsSpec{}, in, weight, id, root);
   const bool lazy = stimulus == CsEngineStimulus::kSkip;
   Source source(seed, lazy, s, cs.cmd(), weight, id, in);
-  Sink sink(seed, lazy, s.sums, cs.out(), trace);
+  // Lazy, the sink is ready only in windows, and not ticked while it cannot take a sum (a push
+  // wakes the engine up); otherwise it has random ready gaps and is ticked every cycle.
+  Gaps gaps(seed + 5);
+  auto ready = [seed](Cycle c) { return Open(seed, c, 96, 1, 80); };
+  SumSink sink(
+      "cs_engine", s.sums, cs.out(), trace,
+      [&](Cycle now) { return lazy ? ready(now) : !gaps.Gap(now); },
+      [&](Cycle now) {
+        if (!lazy) return now + 1;
+        if (!cs.out().CanPop()) return kNever;
+        Cycle next = now + 1;
+        while (!ready(next)) ++next;
+        return next;
+      });
 
+  std::unique_ptr<Twin> twin;
+  if (impl != Impl::kModel) twin = MakeCsEngineTwin(cs, in, weight, id, impl, options, "top.cs");
   Engine engine;
   engine.AddUnit(&source, "source");
-  std::unique_ptr<Twin> twin;
-  if (impl == Impl::kModel) {
-    engine.AddUnit(&cs, "cs");
-  } else {
-    twin = MakeCsEngineTwin(cs, in, weight, id, impl, options, "top.cs");
-    engine.AddUnit(twin.get(), "cs");
-  }
+  AddBlock(engine, cs, twin.get(), "cs");
   engine.AddUnit(&sink, "sink");
   for (LinkBase* l : cs.links()) engine.AddLink(l);
   engine.AddLink(&in);
   engine.AddLink(&weight);
   engine.AddLink(&id);
 
-  auto done = [&] { return sink.done(); };
-  auto on_cycle = [&](Cycle now) {
-    if (now > sink.last() + kStuckCycles)
-      throw SimError("cs_engine regress: seed " + std::to_string(seed) +
-                     ": no sum beat since cycle " + std::to_string(sink.last()) + "; " +
-                     engine.DeadlockReport(now));
-  };
   RegressResult r;
-  r.cycles =
-      impl == Impl::kModel ? engine.Run(done, on_cycle) : RunSystemC(engine, 500.0, done, on_cycle);
+  r.cycles = RunSumBench(engine, impl, sink, seed);
   r.transactions = cs.cmd().pops() + in.pops() + weight.pops() + id.pops() + cs.out().pushes();
-  if (trace)
-    for (const CounterSpec& c : counters::cs_engine::kList)
-      trace->counters.emplace_back(c.rtl, cs.stats().Find(c.model)->value());
+  if (trace) trace->RecordCounters(counters::cs_engine::kList, cs.stats());
   return r;
 }
 

@@ -4,38 +4,15 @@
 #include <array>
 #include <deque>
 #include <memory>
-#include <random>
 
 #include "model/base/engine.h"
-#include "model/base/error.h"
+#include "model/cosim/harness.h"
 #include "model/cosim/pe_array_counters.h"
 #include "model/cosim/pe_array_twin.h"
-#include "model/top/sc_top.h"
+#include "model/ref/data.h"
 
 namespace cssim {
 namespace {
-
-// A sum beat the array owes more than this many cycles after the previous one: it is stuck.
-constexpr Cycle kStuckCycles = 50000;
-
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : gen_(seed) {}
-  // Uniform in [lo, hi] (modulo bias is irrelevant here; std distributions are not portable).
-  int64_t In(int64_t lo, int64_t hi) { return lo + int64_t(gen_() % uint64_t(hi - lo + 1)); }
-  int8_t Int8() { return int8_t(int(gen_() & 0xff) - 128); }
-  bool Percent(int p) { return int(gen_() % 100) < p; }
-
- private:
-  std::mt19937_64 gen_;
-};
-
-uint64_t Mix(uint64_t x) {  // splitmix64: a hash of the seed and the phase
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 // When a source or sink unit acts. Every unit sleeps in the same random stretches of
 // kSleepCycles (so that the engine skips the cycles in which the array is idle too); awake, a
@@ -48,13 +25,13 @@ class Pacer {
   static constexpr Cycle kSleepCycles = 32;
   static constexpr Cycle kPhaseCycles = 256;
   Pacer(uint64_t seed, uint64_t stream)
-      : seed_(seed), stream_(Mix(seed ^ stream)), rng_(Mix(stream_)) {}
+      : seed_(seed), stream_(SplitMix64(seed ^ stream)), rng_(SplitMix64(stream_)) {}
 
-  bool Asleep(Cycle now) const { return Mix(seed_ ^ (now / kSleepCycles)) % 4 == 0; }
+  bool Asleep(Cycle now) const { return SplitMix64(seed_ ^ (now / kSleepCycles)) % 4 == 0; }
   // In an awake cycle: whether the unit stalls.
   bool Stall(Cycle now) {
     static constexpr std::array<int, 6> kPercent = {0, 0, 10, 40, 75, 95};
-    return rng_.Percent(kPercent[Mix(stream_ ^ (now / kPhaseCycles)) % kPercent.size()]);
+    return rng_.Percent(kPercent[SplitMix64(stream_ ^ (now / kPhaseCycles)) % kPercent.size()]);
   }
   // The first awake cycle after `now`.
   Cycle NextAwake(Cycle now) const {
@@ -65,7 +42,7 @@ class Pacer {
 
  private:
   uint64_t seed_, stream_;
-  Rng rng_;
+  StimulusRng rng_;
 };
 
 struct Stimulus {
@@ -74,7 +51,7 @@ struct Stimulus {
   std::deque<SumBeat> sums;  // expected, in order
 };
 
-Beat RandomBeat(Rng& rng, int lanes) {
+Beat RandomBeat(StimulusRng& rng, int lanes) {
   Beat b;
   for (int i = 0; i < lanes; ++i) b.v.push_back(rng.Int8());
   return b;
@@ -82,7 +59,7 @@ Beat RandomBeat(Rng& rng, int lanes) {
 
 // One pass of the given shape, its beats, and the sums the array must produce: lanes and
 // entries the pass does not multiply carry random values too, so any leak shows.
-void AddPass(Rng& rng, PeArrayStimulus shape, Stimulus* s) {
+void AddPass(StimulusRng& rng, PeArrayStimulus shape, Stimulus* s) {
   ArrayCmd c;
   c.dataflow = Dataflow::kWeightStationary;
   int64_t len = 0;  // k - k0
@@ -145,7 +122,7 @@ void AddPass(Rng& rng, PeArrayStimulus shape, Stimulus* s) {
   }
 }
 
-Stimulus MakeStimulus(Rng& rng, PeArrayStimulus shape) {
+Stimulus MakeStimulus(StimulusRng& rng, PeArrayStimulus shape) {
   int passes = 20;
   if (shape == PeArrayStimulus::kFull) passes = 6;
   if (shape == PeArrayStimulus::kTiny) passes = 24;
@@ -172,9 +149,9 @@ class Source : public Unit {
     const bool cmd_stall = cmd_pacer_.Stall(now);
     const bool weight_stall = weight_pacer_.Stall(now);
     const bool in_stall = in_pacer_.Stall(now);
-    Send(s_.cmds, cmd_, cmd_stall);
-    Send(s_.weights, weight_, weight_stall);
-    Send(s_.inputs, in_, in_stall);
+    SendFront(s_.cmds, cmd_, cmd_stall);
+    SendFront(s_.weights, weight_, weight_stall);
+    SendFront(s_.inputs, in_, in_stall);
   }
   Cycle NextEvent(Cycle now) const override {
     const bool idle = s_.cmds.empty() && s_.weights.empty() && s_.inputs.empty();
@@ -186,13 +163,6 @@ class Source : public Unit {
   }
 
  private:
-  template <typename T>
-  static void Send(std::deque<T>& q, Link<T>& link, bool stall) {
-    if (q.empty() || stall || !link.CanPush()) return;
-    link.Push(std::move(q.front()));
-    q.pop_front();
-  }
-
   Stimulus& s_;
   Link<ArrayCmd>& cmd_;
   Link<Beat>& weight_;
@@ -200,92 +170,38 @@ class Source : public Unit {
   Pacer cmd_pacer_, weight_pacer_, in_pacer_;
 };
 
-// Takes the sum beats with random ready gaps and checks each against the expected one.
-class Sink : public Unit {
- public:
-  Sink(uint64_t seed, std::deque<SumBeat>& want, Link<SumBeat>& out, PeArrayTrace* trace)
-      : want_(want), out_(out), pacer_(seed, 4), trace_(trace) {}
-
-  void Tick(Cycle now) override {
-    if (want_.empty() || pacer_.Asleep(now)) return;
-    const bool stall = pacer_.Stall(now);
-    if (stall || !out_.CanPop()) return;
-    const SumBeat got = out_.Pop();
-    const SumBeat& want = want_.front();
-    if (got.pixel != want.pixel || got.v != want.v)
-      throw SimError("pe_array regress: sum beat " + std::to_string(taken_) + " at cycle " +
-                     std::to_string(now) + ": " + Show(got) + ", expected " + Show(want));
-    want_.pop_front();
-    ++taken_;
-    last_ = now;
-    if (trace_) trace_->sums.emplace_back(now, got);
-  }
-  Cycle NextEvent(Cycle now) const override {
-    return want_.empty() ? kNever : pacer_.NextAwake(now);
-  }
-  std::string DebugState() const override {
-    return "sink: " + std::to_string(want_.size()) + " sums to come";
-  }
-
-  bool done() const { return want_.empty(); }
-  Cycle last() const { return last_; }
-
- private:
-  static std::string Show(const SumBeat& s) {
-    std::string r = "pixel " + std::to_string(s.pixel) + " [";
-    for (size_t i = 0; i < s.v.size(); ++i) r += (i ? " " : "") + std::to_string(s.v[i]);
-    return r + "]";
-  }
-
-  std::deque<SumBeat>& want_;
-  Link<SumBeat>& out_;
-  Pacer pacer_;
-  PeArrayTrace* trace_;
-  uint64_t taken_ = 0;
-  Cycle last_ = 0;
-};
-
 }  // namespace
 
 RegressResult RunPeArrayRegress(uint64_t seed, Impl impl, const CosimOptions& options,
-                                PeArrayStimulus stimulus, PeArrayTrace* trace) {
-  Rng rng(seed);
+                                PeArrayStimulus stimulus, SumTrace* trace) {
+  StimulusRng rng(seed);
   Stimulus s = MakeStimulus(rng, stimulus);
 
   StatGroup root(nullptr, "top");
   Link<Beat> in("array.in", 2), weight("array.weight", 2);
   PeArray array(ArraySpec{}, PeSpec{}, in, weight, root);
   Source source(seed, s, array.cmd(), weight, in);
-  Sink sink(seed, s.sums, array.out(), trace);
+  // The sink takes a sum beat in an awake cycle unless it stalls.
+  Pacer pacer(seed, 4);
+  SumSink sink(
+      "pe_array", s.sums, array.out(), trace,
+      [&](Cycle now) { return !pacer.Asleep(now) && !pacer.Stall(now); },
+      [&](Cycle now) { return pacer.NextAwake(now); });
 
+  std::unique_ptr<Twin> twin;
+  if (impl != Impl::kModel) twin = MakePeArrayTwin(array, in, weight, impl, options, "top.array");
   Engine engine;
   engine.AddUnit(&source, "source");
-  std::unique_ptr<Twin> twin;
-  if (impl == Impl::kModel) {
-    engine.AddUnit(&array, "array");
-  } else {
-    twin = MakePeArrayTwin(array, in, weight, impl, options, "top.array");
-    engine.AddUnit(twin.get(), "array");
-  }
+  AddBlock(engine, array, twin.get(), "array");
   engine.AddUnit(&sink, "sink");
   for (LinkBase* l : array.links()) engine.AddLink(l);
   engine.AddLink(&in);
   engine.AddLink(&weight);
 
-  auto done = [&] { return sink.done(); };
-  auto on_cycle = [&](Cycle now) {
-    if (now > sink.last() + kStuckCycles)
-      throw SimError("pe_array regress: seed " + std::to_string(seed) +
-                     ": no sum beat since cycle " + std::to_string(sink.last()) + "; " +
-                     engine.DeadlockReport(now));
-  };
   RegressResult r;
-  r.cycles =
-      impl == Impl::kModel ? engine.Run(done, on_cycle) : RunSystemC(engine, 500.0, done, on_cycle);
+  r.cycles = RunSumBench(engine, impl, sink, seed);
   r.transactions = array.cmd().pops() + in.pops() + weight.pops() + array.out().pushes();
-  if (trace)
-    for (const CounterSpec& c : counters::pe_array::kList)
-      trace->counters.emplace_back(c.rtl, array.stats().Find(c.model)->value());
+  if (trace) trace->RecordCounters(counters::pe_array::kList, array.stats());
   return r;
 }
 

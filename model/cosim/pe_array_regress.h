@@ -9,12 +9,9 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-#include <utility>
-#include <vector>
 
 #include "model/base/twin.h"
-#include "model/base/unit.h"
+#include "model/cosim/harness.h"
 #include "model/cosim/regress.h"
 #include "model/cosim/twin.h"
 #include "model/pe/pe_array.h"
@@ -29,17 +26,12 @@ enum class PeArrayStimulus {
   kTiny,    // 1..3 rows, 1..4 columns, kp 1..2, many pixels: sums overlap in the reduction
 };
 
-// What a run produced, to compare runs of different Impls.
-struct PeArrayTrace {
-  std::vector<std::pair<Cycle, SumBeat>> sums;             // cycle the sink took each one
-  std::vector<std::pair<std::string, uint64_t>> counters;  // the RTL's counters, model values
-};
-
 // Impl::kModel runs the model alone on the kernel-free loop; kRtl and kBoth run the twin under
 // the SystemC kernel (once per process). Throws SimError if a sum is wrong or missing,
-// CosimMismatch (kBoth) at the first difference between model and RTL.
+// CosimMismatch (kBoth) at the first difference between model and RTL. `trace` (if not null)
+// gets the sum beats and counters, to compare runs of different Impls.
 RegressResult RunPeArrayRegress(uint64_t seed, Impl impl, const CosimOptions& options,
                                 PeArrayStimulus stimulus = PeArrayStimulus::kMixed,
-                                PeArrayTrace* trace = nullptr);
+                                SumTrace* trace = nullptr);
 
 }  // namespace cssim

@@ -2,13 +2,12 @@
 
 #include <cstdint>
 #include <limits>
-#include <utility>
-#include <vector>
 
 #include "Vpe_array.h"
 #include "model/base/error.h"
 #include "model/cosim/fields.h"
 #include "model/cosim/pe_array_counters.h"
+#include "model/cosim/port_twin.h"
 #include "model/cosim/verilated_twin.h"
 
 namespace cssim {
@@ -19,25 +18,6 @@ constexpr int kRows = 16;
 constexpr int kCols = 16;
 constexpr int kKpMax = 32;
 constexpr int kBuffers = 2;
-
-using LaneBits = sc_dt::sc_bv<8 * kRows>;
-using WeightBits = sc_dt::sc_bv<8 * kCols>;
-using SumBits = sc_dt::sc_bv<32 * kCols>;
-
-// Lane i of `v` at bits [8i + 7, 8i]; lanes the beat does not carry are zero.
-template <int W>
-sc_dt::sc_bv<W> PackBytes(const std::vector<int8_t>& v) {
-  sc_dt::sc_bv<W> bits;
-  for (int word = 0; word < W / 32; ++word) {
-    uint32_t w = 0;
-    for (int i = 0; i < 4; ++i) {
-      const size_t lane = size_t(word) * 4 + size_t(i);
-      if (lane < v.size()) w |= uint32_t(uint8_t(v[lane])) << (8 * i);
-    }
-    bits.set_word(word, w);
-  }
-  return bits;
-}
 
 // A pass the RTL cannot represent is a SimError (the compiler never makes one).
 void CheckCmd(const ArrayCmd& c) {
@@ -65,89 +45,41 @@ class PeArrayTwin : public VerilatedTwin<Vpe_array> {
         cmd_("cmd", model.cmd()),
         in_("in", in),
         weight_("weight", weight),
-        out_(instance, "out", model.out(), options.fault) {
-    rtl_.cmd_valid_i(cmd_valid_);
-    rtl_.cmd_ready_o(cmd_ready_);
-    rtl_.cmd_rows_used_i(cmd_rows_used_);
-    rtl_.cmd_cols_used_i(cmd_cols_used_);
-    rtl_.cmd_k0_i(cmd_k0_);
-    rtl_.cmd_k_i(cmd_k_);
-    rtl_.cmd_kp_i(cmd_kp_);
-    rtl_.cmd_pixels_i(cmd_pixels_);
-    rtl_.in_valid_i(in_valid_);
-    rtl_.in_ready_o(in_ready_);
-    rtl_.in_v_i(in_v_);
-    rtl_.weight_valid_i(weight_valid_);
-    rtl_.weight_ready_o(weight_ready_);
-    rtl_.weight_v_i(weight_v_);
-    rtl_.out_valid_o(out_valid_);
-    rtl_.out_ready_i(out_ready_);
-    rtl_.out_pixel_o(out_pixel_);
-    rtl_.out_cols_o(out_cols_);
-    rtl_.out_v_o(out_v_);
+        out_(instance, model.out(), options.fault) {
+    cmd_.Bind(rtl_);
+    in_.Bind(rtl_.in_valid_i, rtl_.in_ready_o, rtl_.in_v_i);
+    weight_.Bind(rtl_.weight_valid_i, rtl_.weight_ready_o, rtl_.weight_v_i);
+    out_.Bind(rtl_);
   }
 
  protected:
   void DriveInputs() override {
-    cmd_.Begin();
-    in_.Begin();
-    weight_.Begin();
-    out_.Begin();
-    cmd_valid_.write(cmd_.valid());
-    if (cmd_.valid()) {
-      const ArrayCmd& c = cmd_.item();
-      CheckCmd(c);
-      cmd_rows_used_.write(uint32_t(c.rows_used));
-      cmd_cols_used_.write(uint32_t(c.cols_used));
-      cmd_k0_.write(uint32_t(int32_t(c.k0)));
-      cmd_k_.write(uint32_t(int32_t(c.k)));
-      cmd_kp_.write(uint32_t(c.kp));
-      cmd_pixels_.write(uint32_t(c.pixels));
-    }
-    in_valid_.write(in_.valid());
-    if (in_.valid()) in_v_.write(PackBytes<8 * kRows>(in_.item().v));
-    weight_valid_.write(weight_.valid());
-    if (weight_.valid()) weight_v_.write(PackBytes<8 * kCols>(weight_.item().v));
-    out_ready_.write(out_.ready());
+    cmd_.Drive();
+    if (cmd_.valid()) CheckCmd(cmd_.item());
+    in_.Drive();
+    weight_.Drive();
+    out_.Drive();
   }
 
   void Transfer() override {
-    if (cmd_.valid() && cmd_ready_.read()) cmd_.Take(1);
-    if (in_.valid() && in_ready_.read()) in_.Take(1);
-    if (weight_.valid() && weight_ready_.read()) weight_.Take(1);
-    if (out_valid_.read() && out_.ready()) out_.Put(OutBeat());
+    cmd_.Transfer();
+    in_.Transfer();
+    weight_.Transfer();
+    out_.Transfer();
   }
 
   void Compare(Cycle now) override {
-    cmd_.Check(scoreboard(), now, cmd_.valid() && cmd_ready_.read());
-    in_.Check(scoreboard(), now, in_.valid() && in_ready_.read());
-    weight_.Check(scoreboard(), now, weight_.valid() && weight_ready_.read());
-    std::vector<SumBeat> out;
-    if (out_valid_.read() && out_.ready()) out.push_back(OutBeat());
-    out_.Check(scoreboard(), now, std::move(out));
+    cmd_.Compare(scoreboard(), now);
+    in_.Compare(scoreboard(), now);
+    weight_.Compare(scoreboard(), now);
+    out_.Compare(scoreboard(), now);
   }
 
  private:
-  SumBeat OutBeat() const {
-    SumBeat s;
-    s.pixel = int64_t(out_pixel_.read());
-    const SumBits& bits = out_v_.read();
-    const uint32_t cols = out_cols_.read();
-    for (uint32_t c = 0; c < cols && c < uint32_t(kCols); ++c)
-      s.v.push_back(int32_t(bits.get_word(int(c))));
-    return s;
-  }
-
-  InPort<ArrayCmd> cmd_;
-  InPort<Beat> in_, weight_;
-  OutPort<SumBeat> out_;
-  sc_core::sc_signal<bool> cmd_valid_, cmd_ready_, in_valid_, in_ready_, weight_valid_,
-      weight_ready_, out_valid_, out_ready_;
-  sc_core::sc_signal<uint32_t> cmd_rows_used_, cmd_cols_used_, cmd_k0_, cmd_k_, cmd_kp_,
-      cmd_pixels_, out_pixel_, out_cols_;
-  sc_core::sc_signal<LaneBits> in_v_;
-  sc_core::sc_signal<WeightBits> weight_v_;
-  sc_core::sc_signal<SumBits> out_v_;
+  ArrayCmdIn<Vpe_array> cmd_;
+  BeatIn<8 * kRows> in_;
+  BeatIn<8 * kCols> weight_;
+  SumOut<Vpe_array> out_;
 };
 
 }  // namespace

@@ -7,11 +7,9 @@
 #include <vector>
 
 #include "model/base/arch_spec.h"
-#include "model/base/engine.h"
-#include "model/base/error.h"
-#include "model/base/stats.h"
 #include "model/base/workload.h"
 #include "model/compile/program.h"
+#include "model/cosim/harness.h"
 #include "model/cosim/sparse_accum_twin.h"
 #include "model/cs/packer.h"
 #include "model/cs/sparse_accum.h"
@@ -19,18 +17,9 @@
 #include "model/ppu/ppu_ops.h"
 #include "model/ref/data.h"
 #include "model/ref/ref.h"
-#include "model/top/sc_top.h"
 
 namespace cssim {
 namespace {
-
-// A well-mixed 64-bit value of (seed, stream, cycle): the per-cycle random decisions.
-uint64_t Mix(uint64_t seed, uint64_t stream, uint64_t cycle) {
-  uint64_t z = seed * 0x9e3779b97f4a7c15ull + stream * 0xbf58476d1ce4e5b9ull + cycle;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 // Uniform in [lo, hi] (small ranges: the modulo bias does not matter for stimulus).
 int Pick(std::mt19937_64& rng, int lo, int hi) { return lo + int(rng() % uint64_t(hi - lo + 1)); }
@@ -50,10 +39,8 @@ struct Job {
 
 struct Plan {
   std::vector<Job> jobs;
-  Counts counts;            // over all jobs
-  int max_gap = 3;          // cycles between commands: 0..max_gap
-  int done_ready_pct = 50;  // chance the done sink takes a visible index in a cycle
-  int noise_pct = 0;        // chance a cycle of the bank thief is in an active burst
+  Counts counts;  // over all jobs
+  GlbClientPace pace;
 };
 
 constexpr int kMaxN = 32;                   // CsSpec's default max_n
@@ -257,21 +244,21 @@ Plan MakePlan(uint64_t seed, std::mt19937_64& rng) {
   switch (profile) {
     case 1:
       commands = 80;
-      p.max_gap = 40;  // long idle stretches: the engine skips them
-      p.done_ready_pct = 30;
-      p.noise_pct = 60;
+      p.pace.max_gap = 40;  // long idle stretches: the engine skips them
+      p.pace.done_ready_pct = 30;
+      p.pace.noise_pct = 60;
       break;
     case 2:
       commands = Pick(rng, 8, 12);
-      p.max_gap = 2;
-      p.done_ready_pct = 90;
+      p.pace.max_gap = 2;
+      p.pace.done_ready_pct = 90;
       break;
     case 3:
-      p.done_ready_pct = 5;
-      p.noise_pct = 80;
+      p.pace.done_ready_pct = 5;
+      p.pace.noise_pct = 80;
       break;
     default:
-      p.noise_pct = 50;
+      p.pace.noise_pct = 50;
       break;
   }
   uint32_t at = uint32_t(Pick(rng, 0, 7));
@@ -287,83 +274,6 @@ Plan MakePlan(uint64_t seed, std::mt19937_64& rng) {
   return p;
 }
 
-// Feeds the commands, each at least `gap` cycles (random) after the previous one.
-class CmdSource : public Unit {
- public:
-  CmdSource(Link<SsCmd>& out, const Plan& plan, uint64_t seed)
-      : out_(out), plan_(plan), seed_(seed) {}
-  void Tick(Cycle now) override {
-    if (next_ == plan_.jobs.size() || now < ready_at_ || !out_.CanPush()) return;
-    out_.Push(plan_.jobs[next_++].cmd);
-    ready_at_ = now + 1 + Mix(seed_, 1, now) % uint64_t(plan_.max_gap + 1);
-  }
-  Cycle NextEvent(Cycle now) const override {
-    return next_ == plan_.jobs.size() ? kNever : std::max(now + 1, ready_at_);
-  }
-
- private:
-  Link<SsCmd>& out_;
-  const Plan& plan_;
-  uint64_t seed_;
-  size_t next_ = 0;
-  Cycle ready_at_ = 0;
-};
-
-// Takes the done indices, in a cycle only with the profile's chance; checks their order.
-class DoneSink : public Unit {
- public:
-  DoneSink(Link<uint32_t>& in, const Plan& plan, uint64_t seed)
-      : in_(in), plan_(plan), seed_(seed) {}
-  void Tick(Cycle now) override {
-    if (!in_.CanPop() || int(Mix(seed_, 2, now) % 100) >= plan_.done_ready_pct) return;
-    const uint32_t index = in_.Pop();
-    if (index != received_)
-      throw SimError("sparse_accum regress: done index " + std::to_string(index) + ", expected " +
-                     std::to_string(received_));
-    ++received_;
-  }
-  Cycle NextEvent(Cycle now) const override { return in_.CanPop() ? now + 1 : kNever; }
-  bool finished() const { return received_ == plan_.jobs.size(); }
-
- private:
-  Link<uint32_t>& in_;
-  const Plan& plan_;
-  uint64_t seed_;
-  uint32_t received_ = 0;
-};
-
-// Another GLB client: in active bursts of 32 cycles it reads random words and pops its
-// responses now and then, so it takes banks from the unit and its arbitration turns.
-class BankThief : public Unit {
- public:
-  static constexpr Cycle kBurst = 32;
-  BankThief(Glb::Port& port, uint32_t glb_bytes, int active_pct, uint64_t seed)
-      : port_(port), words_(glb_bytes / 8), active_pct_(active_pct), seed_(seed) {}
-  void Tick(Cycle now) override {
-    if (!Active(now)) return;
-    if (port_.resp.CanPop() && Mix(seed_, 3, now) % 2 == 0) port_.resp.Pop();
-    if (port_.req.CanPush() && Mix(seed_, 4, now) % 3 != 0) {
-      GlbReq r;
-      r.addr = uint32_t(Mix(seed_, 5, now) % words_) * 8;
-      port_.req.Push(r);
-    }
-  }
-  Cycle NextEvent(Cycle now) const override {
-    if (active_pct_ == 0) return kNever;
-    if (Active(now + 1)) return now + 1;
-    for (Cycle b = (now + 1) / kBurst + 1; b < (now + 1) / kBurst + 64; ++b)
-      if (Active(b * kBurst)) return b * kBurst;
-    return kNever;
-  }
-
- private:
-  bool Active(Cycle now) const { return int(Mix(seed_, 6, now / kBurst) % 100) < active_pct_; }
-  Glb::Port& port_;
-  uint64_t words_;
-  int active_pct_;
-  uint64_t seed_;
-};
-
 }  // namespace
 
 RegressResult RunSparseAccumRegress(uint64_t seed, Impl impl, const CosimOptions& options) {
@@ -373,80 +283,41 @@ RegressResult RunSparseAccumRegress(uint64_t seed, Impl impl, const CosimOptions
   const CsSpec cs_spec;
   const PpuSpec ppu_spec;
 
-  StatGroup root(nullptr, "top");
-  Glb glb(glb_spec, root);
-  // As the accelerator adds it (model/top/accelerator.cc).
-  Glb::Port& port = glb.AddPort("glb.ss", cs_spec.ss_glb_words, size_t(2 * cs_spec.ss_glb_words));
-  Glb::Port& thief_port = glb.AddPort("glb.thief", 2, 4);
-  SparseAccum ss(cs_spec, ppu_spec, port, glb_spec.bank_width_bytes, root);
+  // The port as the accelerator adds it (model/top/accelerator.cc).
+  GlbClientBench bench("sparse_accum", seed, impl, plan.pace, "glb.ss", cs_spec.ss_glb_words,
+                       size_t(2 * cs_spec.ss_glb_words));
+  Glb& glb = bench.glb();
+  SparseAccum ss(cs_spec, ppu_spec, bench.port(), glb_spec.bank_width_bytes, bench.root());
 
   // The image: random bytes, the commands' inputs, then the reference's outputs on top.
   std::vector<uint8_t> image(glb.size_bytes());
   for (auto& b : image) b = uint8_t(rng());
+  std::vector<SsCmd> cmds;
   for (const Job& j : plan.jobs) {
     std::copy(j.list.begin(), j.list.end(), image.begin() + j.cmd.list_base);
     std::copy(j.values.begin(), j.values.end(), image.begin() + j.cmd.w_base);
     std::copy(j.ids.begin(), j.ids.end(), image.begin() + j.cmd.id_base);
+    cmds.push_back(j.cmd);
   }
   glb.Poke(0, image.data(), image.size());
   std::vector<uint8_t> want = image;
   for (const Job& j : plan.jobs)
     std::copy(j.out.begin(), j.out.end(), want.begin() + j.cmd.out_base);
 
-  CmdSource source(ss.cmd(), plan, seed);
-  DoneSink sink(ss.done(), plan, seed);
-  BankThief thief(thief_port, glb.size_bytes(), plan.noise_pct, seed);
   std::unique_ptr<Twin> twin;
-  if (impl != Impl::kModel) twin = MakeSparseAccumTwin(ss, port, impl, options, "top.ss");
-
-  Engine engine;
-  engine.AddUnit(&source, "source");
-  engine.AddUnit(&thief, "thief");
-  engine.AddUnit(&glb, "glb");
-  if (twin)
-    engine.AddUnit(twin.get(), "ss");
-  else
-    engine.AddUnit(&ss, "ss");
-  engine.AddUnit(&sink, "sink");
-  for (const auto& p : glb.ports()) {
-    engine.AddLink(&p->req);
-    engine.AddLink(&p->resp);
-  }
-  for (LinkBase* l : ss.links()) engine.AddLink(l);
-
-  constexpr Cycle kMaxCycles = 5000000;
-  const auto done = [&] { return sink.finished(); };
-  const auto on_cycle = [&](Cycle now) {
-    if (now >= kMaxCycles)
-      throw SimError("sparse_accum regress seed " + std::to_string(seed) + ": not done after " +
-                     std::to_string(kMaxCycles) + " cycles");
-  };
-  const uint64_t transactions0 = Tally().transactions;
-  RegressResult r;
-  r.cycles = twin ? RunSystemC(engine, 500, done, on_cycle) : engine.Run(done, on_cycle);
-  r.transactions = Tally().transactions - transactions0;
-
-  const std::string run =
-      "sparse_accum regress seed " + std::to_string(seed) + " (" + ImplName(impl) + "): ";
-  std::vector<uint8_t> got(glb.size_bytes());
-  glb.Peek(0, got.data(), got.size());
-  const auto diff = std::mismatch(got.begin(), got.end(), want.begin());
-  if (diff.first != got.end())
-    throw SimError(run + "GLB byte " + std::to_string(diff.first - got.begin()) + " is " +
-                   std::to_string(*diff.first) + ", the reference says " +
-                   std::to_string(*diff.second));
-  const Counts& want_counts = plan.counts;
-  const std::pair<const char*, uint64_t> totals[] = {
-      {"mac.macs", want_counts.macs},         {"mac.gated", want_counts.slots - want_counts.macs},
-      {"mac.skipped", want_counts.skipped},   {"kernel_id.id_reads", want_counts.id_reads},
-      {"acc.updates", want_counts.macs},      {"acc.drains", want_counts.drains},
-      {"list_reads", want_counts.list_reads}, {"row_reads", want_counts.row_reads}};
-  for (const auto& [name, value] : totals) {
-    const uint64_t v = ss.stats().Find(name)->value();
-    if (v != value)
-      throw SimError(run + "counter " + name + " is " + std::to_string(v) +
-                     ", the reference says " + std::to_string(value));
-  }
+  if (impl != Impl::kModel) twin = MakeSparseAccumTwin(ss, bench.port(), impl, options, "top.ss");
+  const RegressResult r =
+      bench.Run(ss.cmd(), std::move(cmds), ss, twin.get(), "ss", ss.done(), ss.links());
+  const Counts& c = plan.counts;
+  bench.Check(want, ss.stats(),
+              {{"mac.macs", c.macs},
+               {"mac.gated", c.slots - c.macs},
+               {"mac.skipped", c.skipped},
+               {"kernel_id.id_reads", c.id_reads},
+               {"acc.updates", c.macs},
+               {"acc.drains", c.drains},
+               {"list_reads", c.list_reads},
+               {"row_reads", c.row_reads}});
   return r;
 }
 

@@ -36,6 +36,13 @@ inline std::string RtlModuleName(const std::string& instance, const CosimOptions
   return s + "_rtl";
 }
 
+// The SystemC type Verilator gave a port (bool, uint32_t, uint64_t or sc_bv<N> by its width),
+// and a signal of that type to bind to it.
+template <typename Port>
+using PortData = typename std::remove_reference_t<Port>::data_type;
+template <typename Port>
+using SignalOf = sc_core::sc_signal<PortData<Port>>;
+
 inline uint64_t Slice64(uint64_t v, size_t i) { return i == 0 ? v : 0; }
 inline uint64_t Slice64(uint32_t v, size_t i) { return i == 0 ? v : 0; }
 template <int W>

@@ -4,42 +4,21 @@
 // catches injected faults; bad co-simulation options are one-line input errors.
 // The binary is $CSSIM_BIN (set by CMake for every test).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "model/cosim/factory.h"
+#include "tb/common/cli_runner.h"
 
 namespace cssim {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream os;
-  os << f.rdbuf();
-  return os.str();
-}
-
-std::string ShellQuote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 // Dense layers (PE array), a sparse conv and a k-WTA (CS engine, k-WTA unit), and a conv and a
 // linear layer fed by k-WTAs (the sparse-sparse unit): every block with RTL, in a few thousand
@@ -57,34 +36,13 @@ layers:
   - {name: fc, type: linear, out_features: 10, weight_density: 0.25}
 )";
 
-class CosimCli : public ::testing::Test {
+class CosimCli : public CliFixture {
  protected:
+  CosimCli() : CliFixture("cssim-cosim", /*run_in_dir=*/true) {}
   void SetUp() override {
-    const char* bin = std::getenv("CSSIM_BIN");
-    ASSERT_NE(bin, nullptr) << "CSSIM_BIN must name the cssim binary";
-    bin_ = bin;
-    std::string tmpl = (fs::temp_directory_path() / "cssim-cosim-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    std::ofstream(dir_ / "net.yaml") << kNet;
+    ASSERT_NO_FATAL_FAILURE(CliFixture::SetUp());
+    Write("net.yaml", kNet);
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CliResult Cli(const std::vector<std::string>& args) {
-    std::string cmd = "cd " + ShellQuote(dir_.string()) + " && " + ShellQuote(bin_);
-    for (const std::string& a : args) cmd += " " + ShellQuote(a);
-    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    cmd += " >" + ShellQuote(out.string()) + " 2>" + ShellQuote(err.string());
-    const int status = std::system(cmd.c_str());
-    CliResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
-  }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
   void ExpectInputError(const std::vector<std::string>& args, const std::string& want) {
     const CliResult r = Cli(args);
@@ -97,9 +55,6 @@ class CosimCli : public ::testing::Test {
     const std::vector<std::string> b = RtlBlocks();
     return std::find(b.begin(), b.end(), block) != b.end();
   }
-
-  std::string bin_;
-  fs::path dir_;
 };
 
 // Every counter of a run except those that count stalled or idle cycles: the engine ticks an

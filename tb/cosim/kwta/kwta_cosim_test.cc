@@ -3,15 +3,10 @@
 // counter, over random commands against a real GLB with a bank thief and random done
 // back-pressure (RunKwtaRegress); the RTL alone writes exactly the reference's outputs; and the
 // scoreboard catches a flipped, a delayed and a dropped transaction, naming the field.
-//
-// SystemC elaborates once per process: every run goes in a child process (a death test that
-// must exit 0), so the file's tests also pass when run together in one binary.
+// Each run under the SystemC kernel goes in a child process (tb/common/cosim_test.h).
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <cstdlib>
-#include <exception>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,36 +18,16 @@
 #include "model/glb/glb.h"
 #include "model/kwta/kwta.h"
 #include "model/top/sc_top.h"
+#include "tb/common/cosim_test.h"
 
 namespace cssim {
 namespace {
-
-// Runs `body` in a child process, which exits 0 if it returns true; it prints why not.
-void InChild(const std::function<bool()>& body) {
-  EXPECT_EXIT(
-      {
-        bool ok = false;
-        try {
-          ok = body();
-        } catch (const std::exception& e) {
-          std::fprintf(stderr, "threw: %s\n", e.what());
-        }
-        std::fflush(stderr);
-        std::_Exit(ok ? 0 : 1);
-      },
-      ::testing::ExitedWithCode(0), "");
-}
 
 class KwtaCosim : public ::testing::TestWithParam<uint64_t> {};
 
 TEST_P(KwtaCosim, ModelAndRtlAgreeOnEveryTransactionAndCounter) {
   const uint64_t seed = GetParam();
-  InChild([seed] {
-    const RegressResult r = RunKwtaRegress(seed, Impl::kBoth, CosimOptions{});
-    std::fprintf(stderr, "seed %llu: %llu cycles, %llu transactions\n", (unsigned long long)seed,
-                 (unsigned long long)r.cycles, (unsigned long long)r.transactions);
-    return r.cycles > 0 && r.transactions > 0;
-  });
+  ExpectLockstep([seed] { return RunKwtaRegress(seed, Impl::kBoth, CosimOptions{}); });
 }
 
 // Seeds 1..8: every profile (seed % 4) twice.
@@ -62,17 +37,8 @@ INSTANTIATE_TEST_SUITE_P(Seeds, KwtaCosim, ::testing::Range<uint64_t>(1, 9));
 // cycles the engine skips (the RTL, busy, skips fewer): the RTL alone takes exactly the model's
 // cycles. Both runs end with the reference check of the GLB and the counters.
 TEST(KwtaRtl, RtlAloneWritesTheReferenceOutputsInTheModelsCycles) {
-  InChild([] {
-    const RegressResult model = RunKwtaRegress(6, Impl::kModel, CosimOptions{});
-    const RegressResult rtl = RunKwtaRegress(6, Impl::kRtl, CosimOptions{});
-    if (rtl.cycles != model.cycles || rtl.transactions == 0) {
-      std::fprintf(stderr, "rtl: %llu cycles, %llu transactions; model: %llu cycles\n",
-                   (unsigned long long)rtl.cycles, (unsigned long long)rtl.transactions,
-                   (unsigned long long)model.cycles);
-      return false;
-    }
-    return true;
-  });
+  ExpectRtlAloneInTheModelsCycles(
+      [](Impl impl) { return RunKwtaRegress(6, impl, CosimOptions{}); });
 }
 
 // The unit alone on a default GLB port, for the checks a run does not reach.
@@ -116,55 +82,29 @@ TEST(KwtaRtl, KOutsideOneToNIsRefusedAsByTheModel) {
 
 // The RTL is built for the default arch only.
 TEST(KwtaRtl, OtherConfigurationIsAnInputErrorOnImpl) {
-  InChild([] {
-    KwtaSpec spec;
-    spec.scan_bins_per_cycle = 4;
-    Lone u{spec};
-    try {
-      MakeKwtaTwin(u.kwta, u.port, Impl::kBoth, CosimOptions{}, "top.kwta");
-    } catch (const InputError& e) {
-      std::fprintf(stderr, "threw: %s\n", e.what());
-      return std::string(e.what()).find("--impl") != std::string::npos;
-    }
-    return false;
-  });
+  ExpectRefused(
+      [] {
+        KwtaSpec spec;
+        spec.scan_bins_per_cycle = 4;
+        Lone u{spec};
+        MakeKwtaTwin(u.kwta, u.port, Impl::kBoth, CosimOptions{}, "top.kwta");
+      },
+      {"--impl"});
 }
 
-// A fault between the RTL and the scoreboard must surface as a CosimMismatch on that field:
-// `field` whole, or the prefix before a '*' and the suffix after it.
-void ExpectMismatch(const std::string& fault, const std::string& field) {
-  InChild([fault, field] {
-    CosimOptions options;
-    options.fault = ParseFault(fault);
-    try {
-      RunKwtaRegress(1, Impl::kBoth, options);
-    } catch (const CosimMismatch& m) {
-      const size_t star = field.find('*');
-      const bool match = star == std::string::npos
-                             ? m.field == field
-                             : m.field.size() >= field.size() - 1 &&
-                                   m.field.compare(0, star, field, 0, star) == 0 &&
-                                   m.field.compare(m.field.size() - (field.size() - star - 1),
-                                                   std::string::npos, field, star + 1) == 0;
-      if (match && m.instance == "top.kwta") return true;
-      std::fprintf(stderr, "mismatch on %s of %s, expected %s\n", m.field.c_str(),
-                   m.instance.c_str(), field.c_str());
-      return false;
-    }
-    std::fprintf(stderr, "no mismatch for %s\n", fault.c_str());
-    return false;
-  });
-}
-
-// Request 3 is a read of the first histogram pass (its lane depends on the bank thief): the
-// flip hits its last compared field, the data type.
-TEST(KwtaFaults, FlippedRequestBitIsCaught) {
-  ExpectMismatch("flip:kwta:glb_req:3", "glb_req[*].data_type");
-}
-// The done index seen a cycle late: the cycle it should move, none moves.
-TEST(KwtaFaults, DelayedDoneIsCaught) { ExpectMismatch("delay:kwta:done:2", "done.valid"); }
-// A request lost: the cycle's request count differs.
-TEST(KwtaFaults, DroppedRequestIsCaught) { ExpectMismatch("drop:kwta:glb_req:5", "glb_req.count"); }
+INSTANTIATE_TEST_SUITE_P(
+    Kwta, TwinFault,
+    ::testing::Values(
+        // Request 3 is a read of the first histogram pass (its lane depends on the bank thief):
+        // the flip hits its last compared field, the data type.
+        FaultCase{"FlippedRequestBitIsCaught", "kwta", "flip:kwta:glb_req:3", "top.kwta",
+                  "glb_req\\[[0-9]+\\]\\.data_type"},
+        // The done index seen a cycle late: the cycle it should move, none moves.
+        FaultCase{"DelayedDoneIsCaught", "kwta", "delay:kwta:done:2", "top.kwta", "done\\.valid"},
+        // A request lost: the cycle's request count differs.
+        FaultCase{"DroppedRequestIsCaught", "kwta", "drop:kwta:glb_req:5", "top.kwta",
+                  "glb_req\\.count"}),
+    FaultCaseName);
 
 }  // namespace
 }  // namespace cssim

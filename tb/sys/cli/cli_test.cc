@@ -3,42 +3,20 @@
 // three-mode comparison that `cssim run` runs without --mode and --workload, and full-chip runs.
 // The binary is $CSSIM_BIN (set by CMake for every test).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "tb/common/cli_runner.h"
+
 namespace cssim {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream os;
-  os << f.rdbuf();
-  return os.str();
-}
-
-void WriteFile(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
-
-std::string ShellQuote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 // A small network with every layer kind, padding and a partial pooling window.
 constexpr const char* kTinyWorkload = R"(name: tiny
@@ -54,38 +32,9 @@ layers:
 // conv1: 4x6x6 outputs x 2x3x3 fan-in; fc1: 5 outputs x 4x3x3 pooled inputs.
 constexpr int64_t kTinyMacs = 4 * 6 * 6 * 2 * 3 * 3 + 5 * 4 * 3 * 3;
 
-class CliTest : public ::testing::Test {
+class CliTest : public CliFixture {
  protected:
-  void SetUp() override {
-    const char* bin = std::getenv("CSSIM_BIN");
-    ASSERT_NE(bin, nullptr) << "CSSIM_BIN must name the cssim binary";
-    bin_ = bin;
-    std::string tmpl = (fs::temp_directory_path() / "cssim-cli-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CliResult Cli(const std::vector<std::string>& args) {
-    std::string cmd = ShellQuote(bin_);
-    for (const std::string& a : args) cmd += " " + ShellQuote(a);
-    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    cmd += " >" + ShellQuote(out.string()) + " 2>" + ShellQuote(err.string());
-    const int status = std::system(cmd.c_str());
-    CliResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
-  }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string Write(const std::string& name, const std::string& text) const {
-    WriteFile(dir_ / name, text);
-    return Path(name);
-  }
+  CliTest() : CliFixture("cssim-cli", /*run_in_dir=*/false) {}
 
   // Exit 2, one line on stderr holding every `want`, and nothing created at `out` (nor a
   // temporary beside it).
@@ -102,9 +51,6 @@ class CliTest : public ::testing::Test {
       EXPECT_NE(e.path().filename().string().rfind(fs::path(out).filename().string(), 0), 0u)
           << "left behind: " << e.path();
   }
-
-  std::string bin_;
-  fs::path dir_;
 };
 
 TEST_F(CliTest, HelpOfEveryCommandExitsZero) {
@@ -198,7 +144,7 @@ TEST_F(CliTest, UnknownCommandListsTheCommands) {
 }
 
 TEST_F(CliTest, OutThatIsAFileIsRefusedBeforeRunning) {
-  WriteFile(dir_ / "file", "keep");
+  Write("file", "keep");
   const CliResult r =
       Cli({"run", "--workload", Write("tiny.yaml", kTinyWorkload), "--out", Path("file")});
   EXPECT_EQ(r.exit_code, 2) << r.err;
