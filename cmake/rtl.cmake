@@ -4,8 +4,8 @@
 # sides: the SV package <top>_counters_pkg (gen/rtl/) and the C++ list
 # cssim::counters::<top>::kList (gen/model/cosim/<top>_counters.h). Each block is Verilated in
 # SystemC mode, with FST tracing compiled in, into the one static library cssim_rtl (one copy of
-# the Verilator runtime for all blocks). -Wall makes any lint warning a build error; the scoped
-# waivers are rtl/lint/*.vlt.
+# the Verilator runtime for all blocks). -Wall makes any lint warning a build error; a block's
+# scoped waivers are rtl/lint/<top>.vlt.
 find_package(verilator REQUIRED HINTS /usr/share/verilator)
 find_package(ZLIB REQUIRED)  # FST waves
 find_package(Threads REQUIRED)  # the Verilator runtime
@@ -72,7 +72,6 @@ ${cc}};
 " @ONLY)
 endfunction()
 
-file(GLOB CSSIM_RTL_WAIVERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/rtl/lint/*.vlt)
 file(GLOB CSSIM_RTL_COUNTERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/rtl/*/*.counters)
 # Which blocks to Verilate: all (the default), or a list of tops, or "none" (a model-only build).
 set(CSSIM_RTL_ONLY "all" CACHE STRING "RTL tops to Verilate: all, none, or a ;-list of tops")
@@ -102,9 +101,15 @@ foreach(counters IN LISTS CSSIM_RTL_COUNTERS)
       list(APPEND srcs ${CMAKE_SOURCE_DIR}/rtl/${e})
     endif()
   endforeach()
+  # The block's waivers, if any, go first: Verilator 5.006 applies a .vlt's lint_off only to the
+  # files it reads after it (tools/rtl-lint does the same).
+  set(waivers "")
+  if(EXISTS ${CMAKE_SOURCE_DIR}/rtl/lint/${top}.vlt)
+    set(waivers ${CMAKE_SOURCE_DIR}/rtl/lint/${top}.vlt)
+  endif()
   verilate(cssim_rtl SYSTEMC TRACE_FST PREFIX V${top} TOP_MODULE ${top}
     DIRECTORY ${CMAKE_BINARY_DIR}/rtl/${top}
-    SOURCES ${CSSIM_RTL_WAIVERS} ${srcs}
+    SOURCES ${waivers} ${srcs}
     VERILATOR_ARGS -Wall
     # The generated C++ is large (MBs per block): -O1 (-O0 for the run-once code) instead of
     # the Release -O3 keeps the build of a fresh clone short.
