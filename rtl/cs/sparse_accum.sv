@@ -16,10 +16,7 @@
 // Limits beyond the model's own command checks: groups <= Accumulators (the row-word buffer is
 // sized for it), out_elem_bytes 1 or 4, and the GLB port's request plus response link slots
 // <= 4 * GlbLanes (the reads in flight the response router tracks).
-module sparse_accum
-  import ss_pkg::*;
-  import sparse_accum_counters_pkg::*;
-#(
+module sparse_accum #(
   parameter int unsigned Multipliers  = 256,   // cs.lanes * cs.engines
   parameter int unsigned Accumulators = 8192,  // cs.accumulators (power of two)
   parameter int unsigned MaxN         = 32,    // cs.max_n
@@ -71,59 +68,62 @@ module sparse_accum
   // glb_req
   input  logic [CntW-1:0]                         glb_req_space_i,
   output logic [CntW-1:0]                         glb_req_count_o,
-  output logic [GlbLanes-1:0][31:0]               glb_req_addr_o,
+  // Per-lane fields flattened, lane i at [Width*i +: Width] (yosys 0.23 reads no
+  // multi-dimensional packed array; Verilator gives the same port type and bit layout).
+  output logic [GlbLanes*32-1:0]                  glb_req_addr_o,
   output logic [GlbLanes-1:0]                     glb_req_write_o,
-  output logic [GlbLanes-1:0][WordBytes-1:0]      glb_req_mask_o,
-  output logic [GlbLanes-1:0][31:0]               glb_req_tag_o,
-  output logic [GlbLanes-1:0][2:0]                glb_req_data_type_o,
-  output logic [GlbLanes-1:0][WordBytes*8-1:0]    glb_req_data_o,
+  output logic [GlbLanes*WordBytes-1:0]           glb_req_mask_o,
+  output logic [GlbLanes*32-1:0]                  glb_req_tag_o,
+  output logic [GlbLanes*3-1:0]                   glb_req_data_type_o,
+  output logic [GlbLanes*WordBytes*8-1:0]         glb_req_data_o,
   // glb_resp
   input  logic [CntW-1:0]                         glb_resp_avail_i,
   input  logic [GlbLanes-1:0]                     glb_resp_write_i,
-  input  logic [GlbLanes-1:0][WordBytes*8-1:0]    glb_resp_data_i,
+  input  logic [GlbLanes*WordBytes*8-1:0]         glb_resp_data_i,
   output logic [CntW-1:0]                         glb_resp_taken_o,
   // done
   output logic                                    done_valid_o,
   input  logic                                    done_ready_i,
   output logic [31:0]                             done_index_o,
   output logic                                    busy_o,
-  output logic [NumCounters-1:0][63:0]            cnt_o
+  output logic [sparse_accum_counters_pkg::NumCounters*64-1:0] cnt_o  // counter i at [64*i +: 64]
 );
 
   localparam int unsigned AccAw = $clog2(Accumulators);
   localparam int unsigned DrainPorts = GlbLanes * WordBytes;
 
   // Command and phase.
-  cmd_t cmd_in, cmd_q, c;
+  ss_pkg::cmd_t cmd_in, cmd_q, c;
   logic active_q, active_d, draining_q, draining_d;
   logic accept, acc_phase, drain_phase, start_drain, fetch_en, done_fire;
   logic [31:0] index_q, index_d, outputs;
-  walk_geom_t geom;
-  conv_t conv;
+  ss_pkg::walk_geom_t geom;
+  ss_pkg::conv_t conv;
 
-  assign cmd_in = '{
-    list_base: cmd_list_base_i,
-    actives: cmd_actives_i,
-    c: cmd_c_i,
-    h: cmd_h_i,
-    w: cmd_w_i,
-    kh: cmd_kh_i,
-    kw: cmd_kw_i,
-    stride: cmd_stride_i,
-    pad: cmd_pad_i,
-    ho: cmd_ho_i,
-    wo: cmd_wo_i,
-    w_base: cmd_w_base_i,
-    id_base: cmd_id_base_i,
-    channel_major: cmd_channel_major_i,
-    groups: cmd_groups_i,
-    n: cmd_n_i,
-    channels: cmd_channels_i,
-    out_base: cmd_out_base_i,
-    requant: cmd_requant_i,
-    shift: cmd_shift_i,
-    relu: cmd_relu_i,
-    out_elem_bytes: cmd_out_elem_bytes_i
+  // Structs by concatenation in member order (yosys 0.23 reads no assignment pattern).
+  assign cmd_in = {
+    cmd_list_base_i,
+    cmd_actives_i,
+    cmd_c_i,
+    cmd_h_i,
+    cmd_w_i,
+    cmd_kh_i,
+    cmd_kw_i,
+    cmd_stride_i,
+    cmd_pad_i,
+    cmd_ho_i,
+    cmd_wo_i,
+    cmd_w_base_i,
+    cmd_id_base_i,
+    cmd_channel_major_i,
+    cmd_groups_i,
+    cmd_n_i,
+    cmd_channels_i,
+    cmd_out_base_i,
+    cmd_requant_i,
+    cmd_shift_i,
+    cmd_relu_i,
+    cmd_out_elem_bytes_i
   };
 
   assign accept = !active_q && cmd_valid_i;
@@ -133,33 +133,29 @@ module sparse_accum
   assign drain_phase = active_q && draining_q;
   assign outputs = c.ho * c.wo * c.channels;
 
-  assign geom = '{
-    row: '{groups: c.groups, id_delta: c.id_base - c.w_base, ids: c.n != 1},
-    step: '{
-      x: c.stride * (c.channel_major ? 32'd1 : c.c) * c.groups,
-      y: c.stride * (c.channel_major ? c.kw : c.kw * c.c) * c.groups,
-      wo: c.wo
-    }
-  };
+  assign geom.row.groups = c.groups;
+  assign geom.row.id_delta = c.id_base - c.w_base;
+  assign geom.row.ids = c.n != 1;
+  assign geom.step.x = c.stride * (c.channel_major ? 32'd1 : c.c) * c.groups;
+  assign geom.step.y = c.stride * (c.channel_major ? c.kw : c.kw * c.c) * c.groups;
+  assign geom.step.wo = c.wo;
 
-  assign conv = '{
-    c: c.c,
-    h: c.h,
-    w: c.w,
-    kh: c.kh,
-    kw: c.kw,
-    stride: c.stride,
-    pad: c.pad,
-    ho: c.ho,
-    wo: c.wo,
-    w_base: c.w_base,
-    channel_major: c.channel_major,
-    groups: c.groups
-  };
+  assign conv.c = c.c;
+  assign conv.h = c.h;
+  assign conv.w = c.w;
+  assign conv.kh = c.kh;
+  assign conv.kw = c.kw;
+  assign conv.stride = c.stride;
+  assign conv.pad = c.pad;
+  assign conv.ho = c.ho;
+  assign conv.wo = c.wo;
+  assign conv.w_base = c.w_base;
+  assign conv.channel_major = c.channel_major;
+  assign conv.groups = c.groups;
 
   // Responses.
   logic [CntW-1:0] list_count, row_count, read_count, lresp_count, rresp_count, ack_count;
-  logic [GlbLanes-1:0][WordBytes*8-1:0] lresp_data, rresp_data;
+  logic [GlbLanes*WordBytes*8-1:0] lresp_data, rresp_data;
   logic pend_fits;
 
   assign read_count = list_count + row_count;
@@ -188,13 +184,13 @@ module sparse_accum
   // MAC and accumulators.
   logic [31:0] admitted, rows_done;
   logic front_valid, mac_pop, id_ok, ring_ok;
-  in_desc_t front;
+  ss_pkg::in_desc_t front;
   logic [SlotW-1:0] slots, macs;
   logic [Multipliers-1:0] add_en;
-  logic [Multipliers-1:0][AccAw-1:0] add_addr;
-  logic [Multipliers-1:0][31:0] add_val;
-  logic [DrainPorts-1:0][AccAw-1:0] rd_addr;
-  logic [DrainPorts-1:0][31:0] rd_data;
+  logic [Multipliers*AccAw-1:0] add_addr;
+  logic [Multipliers*32-1:0] add_val;
+  logic [DrainPorts*AccAw-1:0] rd_addr;
+  logic [DrainPorts*32-1:0] rd_data;
 
   ss_mac #(
     .Multipliers (Multipliers),
@@ -253,8 +249,8 @@ module sparse_accum
   logic [23:0] rec;
   logic [31:0] admits;
   logic [$clog2(InDepth)-1:0] push_slot, front_slot;
-  in_desc_t push_desc;
-  logic [GlbLanes-1:0][31:0] row_addr;
+  ss_pkg::in_desc_t push_desc;
+  logic [GlbLanes*32-1:0] row_addr;
   logic [GlbLanes-1:0] row_id;
 
   assign space = glb_req_space_i < CntW'(GlbLanes) ? glb_req_space_i : CntW'(GlbLanes);
@@ -332,8 +328,8 @@ module sparse_accum
   // Drain.
   logic [CntW-1:0] write_count;
   logic [31:0] write_addr, drains;
-  logic [GlbLanes-1:0][WordBytes-1:0] write_mask;
-  logic [GlbLanes-1:0][WordBytes*8-1:0] write_data;
+  logic [GlbLanes*WordBytes-1:0] write_mask;
+  logic [GlbLanes*WordBytes*8-1:0] write_data;
   logic drain_done;
 
   ss_drain #(
@@ -375,17 +371,18 @@ module sparse_accum
     for (int unsigned i = 0; i < GlbLanes; i++) begin
       if (CntW'(i) < glb_req_count_o) begin
         if (drain_phase) begin
-          glb_req_addr_o[i] = write_addr + i * WordBytes;
+          glb_req_addr_o[32*i+:32] = write_addr + i * WordBytes;
           glb_req_write_o[i] = 1'b1;
-          glb_req_mask_o[i] = write_mask[i];
-          glb_req_data_type_o[i] = DtOutput;
-          glb_req_data_o[i] = write_data[i];
+          glb_req_mask_o[WordBytes*i+:WordBytes] = write_mask[WordBytes*i+:WordBytes];
+          glb_req_data_type_o[3*i+:3] = ss_pkg::DtOutput;
+          glb_req_data_o[WordBytes*8*i+:WordBytes*8] = write_data[WordBytes*8*i+:WordBytes*8];
         end else if (CntW'(i) < list_count) begin
-          glb_req_addr_o[i] = list_addr + i * WordBytes;
-          glb_req_data_type_o[i] = DtActList;
+          glb_req_addr_o[32*i+:32] = list_addr + i * WordBytes;
+          glb_req_data_type_o[3*i+:3] = ss_pkg::DtActList;
         end else begin
-          glb_req_addr_o[i] = row_addr[IdxW'(CntW'(i) - list_count)];
-          glb_req_data_type_o[i] = row_id[IdxW'(CntW'(i) - list_count)] ? DtKernelId : DtWeight;
+          glb_req_addr_o[32*i+:32] = row_addr[32*IdxW'(CntW'(i) - list_count)+:32];
+          glb_req_data_type_o[3*i+:3] = row_id[IdxW'(CntW'(i) - list_count)] ?
+                                        ss_pkg::DtKernelId : ss_pkg::DtWeight;
         end
       end
     end
@@ -403,22 +400,34 @@ module sparse_accum
   assign busy_o = active_q;
 
   // Counters.
+  // The counter indices (yosys 0.23 reads no package import).
+  localparam int unsigned CntMacs = sparse_accum_counters_pkg::CntMacs;
+  localparam int unsigned CntGated = sparse_accum_counters_pkg::CntGated;
+  localparam int unsigned CntSkipped = sparse_accum_counters_pkg::CntSkipped;
+  localparam int unsigned CntIdReads = sparse_accum_counters_pkg::CntIdReads;
+  localparam int unsigned CntUpdates = sparse_accum_counters_pkg::CntUpdates;
+  localparam int unsigned CntDrains = sparse_accum_counters_pkg::CntDrains;
+  localparam int unsigned CntListReads = sparse_accum_counters_pkg::CntListReads;
+  localparam int unsigned CntRowReads = sparse_accum_counters_pkg::CntRowReads;
   logic [63:0] busy_q, busy_d, dense;
-  logic [NumCounters-1:0][63:0] cnt_q, cnt_d;
+  logic [sparse_accum_counters_pkg::NumCounters*64-1:0] cnt_q, cnt_d;
 
   assign busy_d = (accept ? '0 : busy_q) + 64'(slots);
   assign dense = 64'(c.ho) * 64'(c.wo) * 64'(c.channels) * 64'(c.c) * 64'(c.kh) * 64'(c.kw);
 
   always_comb begin
     cnt_d = cnt_q;
-    cnt_d[CntMacs] = cnt_q[CntMacs] + 64'(macs);
-    cnt_d[CntGated] = cnt_q[CntGated] + 64'(slots) - 64'(macs);
-    cnt_d[CntIdReads] = cnt_q[CntIdReads] + 64'(slots) * 64'(ceil_log2(c.n));
-    cnt_d[CntUpdates] = cnt_q[CntUpdates] + 64'(macs);
-    cnt_d[CntListReads] = cnt_q[CntListReads] + 64'(rec_take);
-    cnt_d[CntRowReads] = cnt_q[CntRowReads] + 64'(admits);
-    cnt_d[CntDrains] = cnt_q[CntDrains] + 64'(drains);
-    if (start_drain && dense > busy_d) cnt_d[CntSkipped] = cnt_q[CntSkipped] + dense - busy_d;
+    cnt_d[64*CntMacs+:64] = cnt_q[64*CntMacs+:64] + 64'(macs);
+    cnt_d[64*CntGated+:64] = cnt_q[64*CntGated+:64] + 64'(slots) - 64'(macs);
+    cnt_d[64*CntIdReads+:64] =
+        cnt_q[64*CntIdReads+:64] + 64'(slots) * 64'(ss_pkg::ceil_log2(c.n));
+    cnt_d[64*CntUpdates+:64] = cnt_q[64*CntUpdates+:64] + 64'(macs);
+    cnt_d[64*CntListReads+:64] = cnt_q[64*CntListReads+:64] + 64'(rec_take);
+    cnt_d[64*CntRowReads+:64] = cnt_q[64*CntRowReads+:64] + 64'(admits);
+    cnt_d[64*CntDrains+:64] = cnt_q[64*CntDrains+:64] + 64'(drains);
+    if (start_drain && dense > busy_d) begin
+      cnt_d[64*CntSkipped+:64] = cnt_q[64*CntSkipped+:64] + dense - busy_d;
+    end
   end
   assign cnt_o = cnt_q;
 

@@ -12,23 +12,23 @@ module ss_acc_sram #(
   input  logic                             rst_ni,
   input  logic                             clear_i,
   input  logic [AddPorts-1:0]              add_en_i,
-  input  logic [AddPorts-1:0][Aw-1:0]      add_addr_i,
-  input  logic [AddPorts-1:0][31:0]        add_val_i,
-  input  logic [RdPorts-1:0][Aw-1:0]       rd_addr_i,
-  output logic [RdPorts-1:0][31:0]         rd_data_o
+  input  logic [AddPorts*Aw-1:0]           add_addr_i,  // port i at [Aw*i +: Aw]
+  input  logic [AddPorts*32-1:0]           add_val_i,   // port i at [32*i +: 32]
+  input  logic [RdPorts*Aw-1:0]            rd_addr_i,   // port i at [Aw*i +: Aw]
+  output logic [RdPorts*32-1:0]            rd_data_o    // port i at [32*i +: 32]
 );
 
   logic [Entries-1:0] valid_q, valid_d;
   logic [31:0] mem_q [Entries];
 
   function automatic logic [31:0] entry(logic [Aw-1:0] a);
-    return valid_q[a] ? mem_q[a] : '0;
+    entry = valid_q[a] ? mem_q[a] : '0;
   endfunction
 
   always_comb begin
     valid_d = clear_i ? '0 : valid_q;
     for (int unsigned i = 0; i < AddPorts; i++) begin
-      if (add_en_i[i]) valid_d[add_addr_i[i]] = 1'b1;
+      if (add_en_i[i]) valid_d[add_addr_i[Aw*i+:Aw]] = 1'b1;
     end
   end
 
@@ -38,13 +38,19 @@ module ss_acc_sram #(
   end
 
   for (genvar i = 0; i < AddPorts; i++) begin : g_add
+    // The call outside the always_ff, like every call in this block kept out of a condition (in
+    // a combinational block yosys 0.23 makes a latch of a call under one).
+    logic [Aw-1:0] addr;
+    logic [31:0] sum;
+    assign addr = add_addr_i[Aw*i+:Aw];
+    assign sum = entry(addr) + add_val_i[32*i+:32];
     always_ff @(posedge clk_i) begin
-      if (add_en_i[i]) mem_q[add_addr_i[i]] <= entry(add_addr_i[i]) + add_val_i[i];
+      if (add_en_i[i]) mem_q[addr] <= sum;
     end
   end
 
   for (genvar i = 0; i < RdPorts; i++) begin : g_rd
-    assign rd_data_o[i] = entry(rd_addr_i[i]);
+    assign rd_data_o[32*i+:32] = entry(rd_addr_i[Aw*i+:Aw]);
   end
 
 endmodule

@@ -4,9 +4,7 @@
 // empty, i.e. while it holds fewer than max(1, RowBufProducts / groups) rows. The newest input's
 // remaining rows are admitted first; when all are, the offset generator decodes the next record
 // (one per cycle) and its rows are admitted in the same cycle.
-module ss_admit
-  import ss_pkg::*;
-#(
+module ss_admit #(
   parameter int unsigned RowBufProducts = 768,
   parameter int unsigned InDepth        = 1024,  // input ring (power of two)
   localparam int unsigned InAw          = $clog2(InDepth)
@@ -46,7 +44,7 @@ module ss_admit
   } state_t;
 
   state_t st_q, st_d, st;
-  in_desc_t desc;
+  ss_pkg::in_desc_t desc;
   logic [31:0] rows_new, cap;
 
   assign st = start_i ? '0 : st_q;
@@ -64,28 +62,31 @@ module ss_admit
                RowBufProducts / conv_i.groups;
 
   function automatic logic [31:0] room(logic [31:0] buffered);
-    return buffered < cap ? cap - buffered : '0;
+    room = buffered < cap ? cap - buffered : '0;
   endfunction
 
   function automatic logic [31:0] min32(logic [31:0] a, logic [31:0] b);
-    return a < b ? a : b;
+    min32 = a < b ? a : b;
   endfunction
 
   always_comb begin
-    logic [31:0] buffered, n1, n2;
+    logic [31:0] buffered, n1, n2, n1_all, n2_all;
     st_d = st;
     buffered = st.buffered - mac_rows_done_i;
     n1 = '0;
     n2 = '0;
+    // The calls outside the conditions: yosys 0.23 makes a latch of a call under one.
+    n1_all = min32(st.rows - st.row, room(buffered));
     if (en_i && st.open) begin
-      n1 = min32(st.rows - st.row, room(buffered));
+      n1 = n1_all;
       st_d.row = st.row + n1;
       st_d.open = st_d.row != st.rows;
     end
     rec_take_o = en_i && !st_d.open && rec_valid_i;
     push_o = rec_take_o && rows_new != 0;
+    n2_all = min32(rows_new, room(buffered + n1));
     if (push_o) begin
-      n2 = min32(rows_new, room(buffered + n1));
+      n2 = n2_all;
       st_d.rows = rows_new;
       st_d.row = n2;
       st_d.open = n2 != rows_new;

@@ -2,9 +2,7 @@
 // the output stage into [pixel][channel] elements at out_base; a GLB word (write with byte
 // enables) goes out in the cycle its last element is produced, up to GlbLanes words per cycle.
 // `done_o` once every element is out, every write issued and acknowledged.
-module ss_drain
-  import ss_pkg::*;
-#(
+module ss_drain #(
   parameter int unsigned GlbLanes     = 16,
   parameter int unsigned WordBytes    = 8,
   parameter int unsigned PpuLanes     = 16,
@@ -28,11 +26,13 @@ module ss_drain
   // Writes this cycle: count_o words from first_addr_o on.
   output logic [CntW-1:0]                             count_o,
   output logic [31:0]                                 first_addr_o,
-  output logic [GlbLanes-1:0][WordBytes-1:0]          mask_o,
-  output logic [GlbLanes-1:0][WordBytes*8-1:0]        data_o,
-  // Accumulator reads: byte b of write slot l reads port l * WordBytes + b.
-  output logic [GlbLanes*WordBytes-1:0][AccAw-1:0]    rd_addr_o,
-  input  logic [GlbLanes*WordBytes-1:0][31:0]         rd_data_i,
+  // Slot l: mask at [WordBytes*l +: WordBytes], data at [WordBytes*8*l +: WordBytes*8].
+  output logic [GlbLanes*WordBytes-1:0]               mask_o,
+  output logic [GlbLanes*WordBytes*8-1:0]             data_o,
+  // Accumulator reads: byte b of write slot l reads port p = l * WordBytes + b, its address at
+  // [AccAw*p +: AccAw], its data at [32*p +: 32].
+  output logic [GlbLanes*WordBytes*AccAw-1:0]         rd_addr_o,
+  input  logic [GlbLanes*WordBytes*32-1:0]            rd_data_i,
   output logic [31:0]                                 drains_o,  // elements out this cycle
   output logic                                        done_o
 );
@@ -55,15 +55,17 @@ module ss_drain
     logic [31:0] rel;
     for (int unsigned p = 0; p < GlbLanes * WordBytes; p++) begin
       rel = word0 + p - out_base_i;
-      rd_addr_o[p] = AccAw'(rel >> elem_log2);
+      rd_addr_o[AccAw*p+:AccAw] = AccAw'(rel >> elem_log2);
     end
   end
 
   always_comb begin
     logic [31:0] produced, word, lim, v, byte_addr;
+    logic [WordBytes*32-1:0] v_out;  // the output stage of each byte's element
     logic [1:0] sel;
     logic stop;
     v = '0;
+    v_out = '0;
     sel = '0;
     byte_addr = '0;
     drains_o = '0;
@@ -80,15 +82,20 @@ module ss_drain
     for (int unsigned l = 0; l < GlbLanes; l++) begin
       word = word0 + l * WordBytes;
       lim = word + WordBytes < end_addr ? word + WordBytes : end_addr;
+      // Outside the condition: yosys 0.23 makes a latch of a function called under one.
+      for (int unsigned b = 0; b < WordBytes; b++) begin
+        v_out[32*b+:32] = ss_pkg::output_stage(rd_data_i[32*(l*WordBytes+b)+:32], requant_i,
+                                               shift_i, relu_i);
+      end
       if (!stop && CntW'(l) < space_i && next_d < end_addr && lim <= produced) begin
         for (int unsigned b = 0; b < WordBytes; b++) begin
           byte_addr = word + b;
           if (byte_addr >= next_d && byte_addr < lim) begin
             // The byte of its element: an int32 is little endian.
             sel = int8_i ? 2'd0 : 2'(byte_addr - out_base_i);
-            v = output_stage(rd_data_i[l*WordBytes+b], requant_i, shift_i, relu_i);
-            mask_o[l][b] = 1'b1;
-            data_o[l][8*b+:8] = v[8*sel+:8];
+            v = v_out[32*b+:32];
+            mask_o[l*WordBytes+b] = 1'b1;
+            data_o[8*(l*WordBytes+b)+:8] = v[8*sel+:8];
           end
         end
         count_o = CntW'(l + 1);

@@ -21,7 +21,7 @@ module ss_list_fetch #(
   input  logic [CntW-1:0]                       space_i,      // request slots free
   // List words returned this cycle, in order.
   input  logic [CntW-1:0]                       resp_count_i,
-  input  logic [GlbLanes-1:0][WordBytes*8-1:0]  resp_data_i,
+  input  logic [GlbLanes*WordBytes*8-1:0]       resp_data_i,  // [WordBytes*8*i +: WordBytes*8]
   // Requests: count_o words from next_addr_o on, one word apart.
   output logic [CntW-1:0]                       count_o,
   output logic [31:0]                           next_addr_o,
@@ -69,7 +69,7 @@ module ss_list_fetch #(
     logic [DepthLog2-1:0] slot;
     k = IdxW'(m - words);
     slot = DepthLog2'(m);
-    return m >= words ? resp_data_i[k] : ring_q[slot];
+    list_word = m >= words ? resp_data_i[WordBytes*8*k+:WordBytes*8] : ring_q[slot];
   endfunction
 
   always_comb begin
@@ -109,7 +109,7 @@ module ss_list_fetch #(
     logic [DepthLog2-1:0] slot;
     assign slot = DepthLog2'(words + i);
     always_ff @(posedge clk_i) begin
-      if (CntW'(i) < resp_count_i) ring_q[slot] <= resp_data_i[i];
+      if (CntW'(i) < resp_count_i) ring_q[slot] <= resp_data_i[WordBytes*8*i+:WordBytes*8];
     end
   end
 

@@ -119,7 +119,8 @@ package ss_pkg;
     logic [31:0] j;        // row fetch: own reads issued; MAC: next group
   } walk_t;
 
-  localparam walk_t WalkInit = '{fresh: 1'b1, default: '0};
+  // Row 0 of input 0, not loaded (fresh is walk_t's top bit of 521).
+  localparam walk_t WalkInit = {1'b1, 520'b0};
 
   // The GLB words of a row. A row's first word of a kind is not read again when the previous row
   // of the same input ended in it (the model's row-fetch register, LastRead).
@@ -138,86 +139,95 @@ package ss_pkg;
     reads_t      next;     // the row reads after this row
   } row_info_t;
 
-  function automatic walk_t walk_load(walk_t w, in_desc_t d);
-    walk_t r = w;
-    r.fresh = 1'b0;
-    r.value = d.value;
-    r.nky = d.nky;
-    r.nkx = d.nkx;
-    r.iy = '0;
-    r.ix = '0;
-    r.lo = d.lo;
-    r.lo_rs = d.lo;
-    r.pix = d.pix;
-    r.pix_rs = d.pix;
-    r.j = '0;
-    return r;
+  // yosys 0.23 reads no member of a struct argument and no struct local in a function, so the
+  // walk functions take the fields they need and build their result by concatenation, in the
+  // struct's member order.
+
+  // The walker at row 0 of the input it loads.
+  // (A struct argument goes last: rtl-area's check reads `rd, logic [` as an unpacked array.)
+  function automatic walk_t walk_load(logic [31:0] in_ptr, logic [31:0] row_seq,
+                                      logic [7:0] value, logic [31:0] nky, logic [31:0] nkx,
+                                      logic [31:0] lo, logic [31:0] pix, reads_t rd);
+    walk_load = {1'b0, in_ptr, row_seq, value, nky, nkx, 32'd0, 32'd0, lo, lo, pix, pix, rd, 32'd0};
   endfunction
 
-  // The row at value address `lo`, the first of its input or not.
-  function automatic row_info_t row_info(logic first, logic [31:0] lo, reads_t rd, row_geom_t g,
+  // The row at value address `lo`, the first of its input or not; rd_* are the reads_t before it.
+  function automatic row_info_t row_info(logic first, logic [31:0] lo, logic [31:0] rd_reads,
+                                         logic [31:0] rd_v_word, logic [31:0] rd_id_word,
+                                         logic [31:0] rd_v_pos, logic [31:0] rd_id_pos,
+                                         logic [31:0] groups, logic [31:0] id_delta, logic ids,
                                          int unsigned word_log2);
-    row_info_t r;
-    logic [31:0] lo_i, v_word_n, i_word_n;
-    lo_i = lo + g.id_delta;
-    r.v_word0 = lo >> word_log2;
-    v_word_n = (lo + g.groups - 1) >> word_log2;
-    r.i_word0 = lo_i >> word_log2;
-    i_word_n = (lo_i + g.groups - 1) >> word_log2;
-    r.sh_v = !first && r.v_word0 == rd.v_word;
-    r.sh_i = g.ids && !first && r.i_word0 == rd.id_word;
-    r.own_v = v_word_n - r.v_word0 + 1 - 32'(r.sh_v);
-    r.own_i = g.ids ? i_word_n - r.i_word0 + 1 - 32'(r.sh_i) : '0;
-    r.through = rd.reads + r.own_v + r.own_i;
-    r.vpos0 = r.sh_v ? rd.v_pos : rd.reads;
-    r.vpos1 = r.sh_v ? rd.reads : rd.reads + 1;
-    r.ipos0 = r.sh_i ? rd.id_pos : rd.reads + r.own_v;
-    r.ipos1 = r.sh_i ? rd.reads + r.own_v : rd.reads + r.own_v + 1;
-    r.next.reads = r.through;
-    r.next.v_word = v_word_n;
-    r.next.id_word = i_word_n;
-    r.next.v_pos = r.own_v != 0 ? rd.reads + r.own_v - 1 : rd.v_pos;
-    r.next.id_pos = r.own_i != 0 ? r.through - 1 : rd.id_pos;
-    return r;
+    logic [31:0] lo_i, v_word_n, i_word_n, v_word0, i_word0, own_v, own_i, through;
+    logic [31:0] vpos0, vpos1, ipos0, ipos1, next_v_pos, next_id_pos;
+    logic sh_v, sh_i;
+    lo_i = lo + id_delta;
+    v_word0 = lo >> word_log2;
+    v_word_n = (lo + groups - 1) >> word_log2;
+    i_word0 = lo_i >> word_log2;
+    i_word_n = (lo_i + groups - 1) >> word_log2;
+    sh_v = !first && v_word0 == rd_v_word;
+    sh_i = ids && !first && i_word0 == rd_id_word;
+    own_v = v_word_n - v_word0 + 1 - 32'(sh_v);
+    own_i = ids ? i_word_n - i_word0 + 1 - 32'(sh_i) : '0;
+    through = rd_reads + own_v + own_i;
+    vpos0 = sh_v ? rd_v_pos : rd_reads;
+    vpos1 = sh_v ? rd_reads : rd_reads + 1;
+    ipos0 = sh_i ? rd_id_pos : rd_reads + own_v;
+    ipos1 = sh_i ? rd_reads + own_v : rd_reads + own_v + 1;
+    next_v_pos = own_v != 0 ? rd_reads + own_v - 1 : rd_v_pos;
+    next_id_pos = own_i != 0 ? through - 1 : rd_id_pos;
+    row_info = {v_word0, i_word0, sh_v, sh_i, own_v, own_i, through, vpos0, vpos1, ipos0, ipos1,
+                through, v_word_n, i_word_n, next_v_pos, next_id_pos};
   endfunction
 
   function automatic logic walk_last_row(logic [31:0] iy, logic [31:0] ix, logic [31:0] nky,
                                          logic [31:0] nkx);
-    return ix + 1 == nkx && iy + 1 == nky;
+    walk_last_row = ix + 1 == nkx && iy + 1 == nky;
   endfunction
 
   // The walker past its row (whose row reads leave `next`): the next offset of the input, or
-  // row 0 of the next input.
-  function automatic walk_t walk_next(walk_t w, reads_t next, step_geom_t s);
-    walk_t n = w;
-    n.row_seq = w.row_seq + 1;
-    n.rd = next;
-    n.j = '0;
-    if (w.ix + 1 < w.nkx) begin
-      n.ix = w.ix + 1;
-      n.lo = w.lo + s.x;
-      n.pix = w.pix - 1;
-    end else if (w.iy + 1 < w.nky) begin
-      n.iy = w.iy + 1;
-      n.ix = '0;
-      n.lo = w.lo_rs + s.y;
-      n.lo_rs = n.lo;
-      n.pix = w.pix_rs - s.wo;
-      n.pix_rs = n.pix;
+  // row 0 of the next input. The other arguments are the walker's fields; s_* the step_geom_t.
+  function automatic walk_t walk_next(logic fresh, logic [31:0] in_ptr, logic [31:0] row_seq,
+                                      logic [7:0] value, logic [31:0] nky, logic [31:0] nkx,
+                                      logic [31:0] iy, logic [31:0] ix, logic [31:0] lo,
+                                      logic [31:0] lo_rs, logic [31:0] pix, logic [31:0] pix_rs,
+                                      logic [31:0] s_x, logic [31:0] s_y, logic [31:0] s_wo,
+                                      reads_t next);
+    logic n_fresh;
+    logic [31:0] n_in_ptr, n_iy, n_ix, n_lo, n_lo_rs, n_pix, n_pix_rs;
+    n_fresh = fresh;
+    n_in_ptr = in_ptr;
+    n_iy = iy;
+    n_ix = ix;
+    n_lo = lo;
+    n_lo_rs = lo_rs;
+    n_pix = pix;
+    n_pix_rs = pix_rs;
+    if (ix + 1 < nkx) begin
+      n_ix = ix + 1;
+      n_lo = lo + s_x;
+      n_pix = pix - 1;
+    end else if (iy + 1 < nky) begin
+      n_iy = iy + 1;
+      n_ix = '0;
+      n_lo = lo_rs + s_y;
+      n_lo_rs = n_lo;
+      n_pix = pix_rs - s_wo;
+      n_pix_rs = n_pix;
     end else begin
-      n.fresh = 1'b1;
-      n.in_ptr = w.in_ptr + 1;
+      n_fresh = 1'b1;
+      n_in_ptr = in_ptr + 1;
     end
-    return n;
+    walk_next = {n_fresh, n_in_ptr, row_seq + 32'd1, value, nky, nkx, n_iy, n_ix, n_lo, n_lo_rs,
+                 n_pix, n_pix_rs, next, 32'd0};
   endfunction
 
   // ceil(log2 x) for x >= 1 (model/base/bits.h CeilLog2): kernel-ID bits per product.
   function automatic logic [31:0] ceil_log2(logic [31:0] x);
-    logic [31:0] bits = '0;
+    ceil_log2 = '0;
     for (int unsigned b = 0; b < 32; b++) begin
-      if ((64'(1) << b) < 64'(x)) bits = 32'(b + 1);
+      if ((64'(1) << b) < 64'(x)) ceil_log2 = 32'(b + 1);
     end
-    return bits;
   endfunction
 
   // The PPU output stage (model/ppu/ppu_ops.h OutputStage): requantise (round half up, arithmetic
@@ -232,7 +242,7 @@ package ss_pkg;
       if (v < -64'sd128) v = -64'sd128;
     end
     if (relu && v < 0) v = '0;
-    return v[31:0];
+    output_stage = v[31:0];
   endfunction
 
 endpackage

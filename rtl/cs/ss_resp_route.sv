@@ -13,16 +13,16 @@ module ss_resp_route #(
   input  logic                                  rst_ni,
   input  logic [CntW-1:0]                       avail_i,
   input  logic [GlbLanes-1:0]                   write_i,
-  input  logic [GlbLanes-1:0][WordBytes*8-1:0]  data_i,
+  input  logic [GlbLanes*WordBytes*8-1:0]       data_i,  // lane i at [WordBytes*8*i +: WordBytes*8]
   output logic [CntW-1:0]                       taken_o,
   // Reads issued this cycle: list_count_i list words, then row words up to read_count_i.
   input  logic [CntW-1:0]                       read_count_i,
   input  logic [CntW-1:0]                       list_count_i,
   // This cycle's responses, by destination, in order.
   output logic [CntW-1:0]                       list_count_o,
-  output logic [GlbLanes-1:0][WordBytes*8-1:0]  list_data_o,
+  output logic [GlbLanes*WordBytes*8-1:0]       list_data_o,  // as data_i
   output logic [CntW-1:0]                       row_count_o,
-  output logic [GlbLanes-1:0][WordBytes*8-1:0]  row_data_o,
+  output logic [GlbLanes*WordBytes*8-1:0]       row_data_o,
   output logic [CntW-1:0]                       ack_count_o,
   output logic                                  fits_o  // reads in flight <= Depth (asserted)
 );
@@ -46,10 +46,10 @@ module ss_resp_route #(
           ack_count_o = ack_count_o + 1'b1;
         end else begin
           if (is_list_q[Aw'(r)]) begin
-            list_data_o[list_count_o] = data_i[i];
+            list_data_o[WordBytes*8*list_count_o+:WordBytes*8] = data_i[WordBytes*8*i+:WordBytes*8];
             list_count_o = list_count_o + 1'b1;
           end else begin
-            row_data_o[row_count_o] = data_i[i];
+            row_data_o[WordBytes*8*row_count_o+:WordBytes*8] = data_i[WordBytes*8*i+:WordBytes*8];
             row_count_o = row_count_o + 1'b1;
           end
           r = r + 1;

@@ -24,9 +24,7 @@
 // Counters (kwta.counters): as the model's, except that `compare` adds the bins the search
 // examines in the cycles it examines them (the model adds them all in the last histogram
 // cycle), so it equals the model's from the first select cycle on.
-module kwta
-  import kwta_counters_pkg::*;
-#(
+module kwta #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned ScanBinsPerCycle = 8,
   parameter int unsigned WordBytes = 8,
@@ -52,17 +50,18 @@ module kwta
 
   input  logic [ReqCntW-1:0]                      glb_req_space_i,
   output logic [ReqCntW-1:0]                      glb_req_count_o,
-  output logic [GlbLanes-1:0][31:0]               glb_req_addr_o,
+  // Per-lane fields are flat: lane l's field of width W at [W*l +: W].
+  output logic [GlbLanes*32-1:0]                  glb_req_addr_o,
   output logic [GlbLanes-1:0]                     glb_req_write_o,
-  output logic [GlbLanes-1:0][WordBytes-1:0]      glb_req_mask_o,
-  output logic [GlbLanes-1:0][31:0]               glb_req_tag_o,
-  output logic [GlbLanes-1:0][2:0]                glb_req_data_type_o,
-  output logic [GlbLanes-1:0][8*WordBytes-1:0]    glb_req_data_o,
+  output logic [GlbLanes*WordBytes-1:0]           glb_req_mask_o,
+  output logic [GlbLanes*32-1:0]                  glb_req_tag_o,
+  output logic [GlbLanes*3-1:0]                   glb_req_data_type_o,
+  output logic [GlbLanes*8*WordBytes-1:0]         glb_req_data_o,
 
   input  logic [RespCntW-1:0]                     glb_resp_avail_i,
-  input  logic [RespSlots-1:0][31:0]              glb_resp_tag_i,
+  input  logic [RespSlots*32-1:0]                 glb_resp_tag_i,
   input  logic [RespSlots-1:0]                    glb_resp_write_i,
-  input  logic [RespSlots-1:0][8*WordBytes-1:0]   glb_resp_data_i,
+  input  logic [RespSlots*8*WordBytes-1:0]        glb_resp_data_i,
   output logic [RespCntW-1:0]                     glb_resp_taken_o,
 
   output logic                                    done_valid_o,
@@ -70,9 +69,15 @@ module kwta
   output logic [31:0]                             done_index_o,
 
   output logic                                    busy_o,
-  output logic [NumCounters-1:0][63:0]            cnt_o
+  output logic [kwta_counters_pkg::NumCounters*64-1:0] cnt_o  // counter i at [64*i +: 64]
 );
 
+  // The counters' positions in cnt_o (kwta_counters_pkg).
+  localparam int unsigned CntHistUpdate = kwta_counters_pkg::CntHistUpdate;
+  localparam int unsigned CntCompare = kwta_counters_pkg::CntCompare;
+  localparam int unsigned CntWinner = kwta_counters_pkg::CntWinner;
+  localparam int unsigned CntListWrite = kwta_counters_pkg::CntListWrite;
+  localparam int unsigned CntBusyCycle = kwta_counters_pkg::CntBusyCycle;
   localparam int unsigned Lg = $clog2(WordBytes);
   localparam int unsigned NumW = $clog2(Lanes + 1);
   // Values staged: fewer than Lanes when a read is taken, plus that word.
@@ -112,19 +117,20 @@ module kwta
   logic [31:0] cycles_q, cycles_d;  // cycles since the command was taken
   // The pass: words [next_read, read_end) still to read, next_resp the next response's word.
   logic [31:0] next_read_q, next_read_d, read_end_q, read_end_d, next_resp_q, next_resp_d;
-  logic [StgBytes-1:0][7:0] stg_q, stg_d;  // values read, not yet counted / compared
+  logic [8*StgBytes-1:0]    stg_q, stg_d;  // values read, not yet counted / compared; i at [8i+:8]
   logic [StgW-1:0]          stg_num_q, stg_num_d;
   logic [31:0]              consumed_q, consumed_d;  // values counted / compared in this pass
   // The search's result.
   logic [7:0]  thr_q, thr_d;
   logic [31:0] ties_left_q, ties_left_d;
   logic [31:0] acks_q, acks_d;  // writes issued, not acknowledged
-  logic [NumCounters-1:0][63:0] cnt_q, cnt_d;
+  logic [kwta_counters_pkg::NumCounters*64-1:0] cnt_q, cnt_d;  // as cnt_o
 
   logic start;
   logic [31:0] in_end;
+  // Byte vectors and per-word vectors below are flat, element i of width W at [W*i +: W].
   // The values of this cycle: the first `num` staged ones.
-  logic [Lanes-1:0][7:0] val;
+  logic [8*Lanes-1:0]    val;
   logic [NumW-1:0]       num;
   logic [31:0]           acks_in;
   logic [31:0]           resp_word;  // the word of the first response not taken
@@ -135,20 +141,20 @@ module kwta
   logic [BinsW-1:0]      scan_bins;
   logic [NumW-1:0]       kept;
   logic [31:0]           ties_used;
-  logic [Lanes-1:0][7:0] dense_bytes;
-  logic [ListBytes-1:0][7:0] list_bytes;
+  logic [8*Lanes-1:0]    dense_bytes;
+  logic [8*ListBytes-1:0] list_bytes;
   logic                  dense_en, list_en;
   logic [DenseWordsW-1:0] dense_words;
-  logic [DenseWords-1:0][31:0] dense_addr;
-  logic [DenseWords-1:0][WordBytes-1:0] dense_mask;
-  logic [DenseWords-1:0][WordBytes-1:0][7:0] dense_data;
+  logic [DenseWords*32-1:0] dense_addr;
+  logic [DenseWords*WordBytes-1:0] dense_mask;
+  logic [DenseWords*8*WordBytes-1:0] dense_data;
   logic [ListWordsW-1:0] list_words;
-  logic [ListWords-1:0][31:0] list_addr;
-  logic [ListWords-1:0][WordBytes-1:0] list_mask;
-  logic [ListWords-1:0][WordBytes-1:0][7:0] list_data;
-  logic [PushMax-1:0][EntryW-1:0] push;
+  logic [ListWords*32-1:0] list_addr;
+  logic [ListWords*WordBytes-1:0] list_mask;
+  logic [ListWords*8*WordBytes-1:0] list_data;
+  logic [PushMax*EntryW-1:0] push;
   logic [PushW-1:0]      push_num;
-  logic [GlbLanes-1:0][EntryW-1:0] wr_head;
+  logic [GlbLanes*EntryW-1:0] wr_head;
   logic [AvailW-1:0]     wr_avail;
   logic [ReqCntW-1:0]    n_wr, n_rd;
   logic [31:0]           rd_ptr, rd_end;
@@ -163,7 +169,7 @@ module kwta
 
   // Responses (Kwta::TakeResponses), then this cycle's values.
   always_comb begin
-    logic [StgBytes-1:0][7:0] stg;
+    logic [8*StgBytes-1:0] stg;
     logic [StgW-1:0] stg_num;
     logic [31:0] word, addr;
     logic stop;
@@ -186,7 +192,7 @@ module kwta
           for (int unsigned b = 0; b < WordBytes; b++) begin
             addr = word + 32'(b);
             if (addr >= in_base_q && addr < in_end) begin
-              stg[stg_num[StgIdxW-1:0]] = glb_resp_data_i[i][8*b+:8];
+              stg[{stg_num[StgIdxW-1:0], 3'd0}+:8] = glb_resp_data_i[8*(WordBytes*i+b)+:8];
               stg_num = stg_num + StgW'(1);
             end
           end
@@ -200,10 +206,11 @@ module kwta
     if (phase_q == PhHist || phase_q == PhSelect) begin
       num = stg_num >= StgW'(Lanes) ? NumW'(Lanes) : NumW'(stg_num);
     end
-    for (int unsigned i = 0; i < Lanes; i++) val[i] = stg[i];
+    val = stg[8*Lanes-1:0];
     stg_num_d = stg_num - StgW'(num);
     for (int unsigned j = 0; j < StgBytes; j++) begin
-      stg_d[j] = (StgW'(j) + StgW'(num) < StgW'(StgBytes)) ? stg[StgIdxW'(j) + StgIdxW'(num)] : '0;
+      stg_d[8*j+:8] = (StgW'(j) + StgW'(num) < StgW'(StgBytes)) ?
+                      stg[{StgIdxW'(j) + StgIdxW'(num), 3'd0}+:8] : '0;
     end
   end
 
@@ -288,17 +295,18 @@ module kwta
   always_comb begin
     logic [PushW-1:0] at;
     at = '0;
-    for (int unsigned i = 0; i < PushMax; i++) begin
-      if (i < DenseWords) begin
-        push[i] = {1'b0, dense_addr[i][31:Lg], dense_mask[i], dense_data[i]};
-      end else begin
-        push[i] = '0;
-      end
+    push = '0;
+    for (int unsigned i = 0; i < DenseWords; i++) begin
+      push[EntryW*i+:EntryW] = {1'b0, dense_addr[32*i+Lg+:WaddrW],
+                                dense_mask[WordBytes*i+:WordBytes],
+                                dense_data[8*WordBytes*i+:8*WordBytes]};
     end
     for (int unsigned i = 0; i < ListWords; i++) begin
       if (ListWordsW'(i) < list_words) begin
         at = PushW'(dense_words) + PushW'(i);
-        push[at] = {1'b1, list_addr[i][31:Lg], list_mask[i], list_data[i]};
+        push[EntryW*at+:EntryW] = {1'b1, list_addr[32*i+Lg+:WaddrW],
+                                   list_mask[WordBytes*i+:WordBytes],
+                                   list_data[8*WordBytes*i+:8*WordBytes]};
       end
     end
     push_num = PushW'(dense_words) + PushW'(list_words);
@@ -337,15 +345,15 @@ module kwta
     glb_req_data_o = '0;
     for (int unsigned l = 0; l < GlbLanes; l++) begin
       if (ReqCntW'(l) < n_wr) begin
-        glb_req_addr_o[l] = {wr_head[l][EntryW-2-:WaddrW], Lg'(0)};
+        glb_req_addr_o[32*l+:32] = {wr_head[EntryW*l+EntryW-2-:WaddrW], Lg'(0)};
         glb_req_write_o[l] = 1'b1;
-        glb_req_mask_o[l] = wr_head[l][8*WordBytes+:WordBytes];
-        glb_req_data_type_o[l] = wr_head[l][EntryW-1] ? DtActList : DtInput;
-        glb_req_data_o[l] = wr_head[l][8*WordBytes-1:0];
+        glb_req_mask_o[WordBytes*l+:WordBytes] = wr_head[EntryW*l+8*WordBytes+:WordBytes];
+        glb_req_data_type_o[3*l+:3] = wr_head[EntryW*l+EntryW-1] ? DtActList : DtInput;
+        glb_req_data_o[8*WordBytes*l+:8*WordBytes] = wr_head[EntryW*l+:8*WordBytes];
       end else if (ReqCntW'(l) < glb_req_space_i && addr < rd_end) begin
-        glb_req_addr_o[l] = addr;
-        glb_req_mask_o[l] = '1;
-        glb_req_data_type_o[l] = DtInput;
+        glb_req_addr_o[32*l+:32] = addr;
+        glb_req_mask_o[WordBytes*l+:WordBytes] = '1;
+        glb_req_data_type_o[3*l+:3] = DtInput;
         addr = addr + 32'(WordBytes);
         n_rd = n_rd + ReqCntW'(1);
       end
@@ -390,11 +398,11 @@ module kwta
         end
       end
       PhHist: begin
-        cnt_d[CntHistUpdate] = cnt_q[CntHistUpdate] + 64'(num);
+        cnt_d[64*CntHistUpdate+:64] = cnt_q[64*CntHistUpdate+:64] + 64'(num);
         if (hist_end) phase_d = PhScan;
       end
       PhScan: begin
-        cnt_d[CntCompare] = cnt_q[CntCompare] + 64'(scan_bins);
+        cnt_d[64*CntCompare+:64] = cnt_q[64*CntCompare+:64] + 64'(scan_bins);
         if (found) begin
           // The select pass starts next cycle: its reads go out then (Kwta::StartReads).
           phase_d = PhSelect;
@@ -407,13 +415,13 @@ module kwta
       end
       PhSelect: begin
         ties_left_d = ties_left_q - ties_used;
-        cnt_d[CntCompare] = cnt_q[CntCompare] + 64'(num);
-        cnt_d[CntWinner] = cnt_q[CntWinner] + 64'(kept);
-        if (write_list_q) cnt_d[CntListWrite] = cnt_q[CntListWrite] + 64'(kept);
+        cnt_d[64*CntCompare+:64] = cnt_q[64*CntCompare+:64] + 64'(num);
+        cnt_d[64*CntWinner+:64] = cnt_q[64*CntWinner+:64] + 64'(kept);
+        if (write_list_q) cnt_d[64*CntListWrite+:64] = cnt_q[64*CntListWrite+:64] + 64'(kept);
         if (done_fire) begin
           phase_d = PhIdle;
           index_d = index_q + 32'd1;
-          cnt_d[CntBusyCycle] = cnt_q[CntBusyCycle] + 64'(cycles_q) + 64'd1;
+          cnt_d[64*CntBusyCycle+:64] = cnt_q[64*CntBusyCycle+:64] + 64'(cycles_q) + 64'd1;
         end
       end
       default: phase_d = PhIdle;

@@ -18,7 +18,7 @@ module kwta_hist #(
   input  logic                   clk_i,
   input  logic                   rst_ni,
   input  logic                   clear_i,
-  input  logic [Lanes-1:0][7:0]  val_i,
+  input  logic [8*Lanes-1:0]    val_i,  // lane i at [8i+7:8i]
   input  logic [NumW-1:0]        num_i,
   input  logic                   scan_start_i,
   input  logic                   scan_i,
@@ -36,14 +36,11 @@ module kwta_hist #(
   logic [CountW-1:0] run_q, run_d;
 
   always_comb begin
-    hist_d = hist_q;
-    if (clear_i) begin
-      for (int unsigned b = 0; b < 256; b++) hist_d[b] = '0;
-    end
+    for (int unsigned b = 0; b < 256; b++) hist_d[b] = clear_i ? '0 : hist_q[b];
     for (int unsigned i = 0; i < Lanes; i++) begin
       if (NumW'(i) < num_i) begin
         // int8 v lands in bin v + 128: its bit pattern with the sign bit flipped.
-        hist_d[val_i[i] ^ 8'h80] = hist_d[val_i[i] ^ 8'h80] + CountW'(1);
+        hist_d[val_i[8*i+:8] ^ 8'h80] = hist_d[val_i[8*i+:8] ^ 8'h80] + CountW'(1);
       end
     end
   end
@@ -88,11 +85,17 @@ module kwta_hist #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      hist_q <= '{default: '0};
+      // Two nested loops of 16: Verilator unrolls (as it must for an array's non-blocking
+      // assignments) only loops of up to 64 iterations.
+      for (int unsigned h = 0; h < 16; h++) begin
+        for (int unsigned l = 0; l < 16; l++) hist_q[16*h+l] <= '0;
+      end
       top_q <= 8'd255;
       run_q <= '0;
     end else begin
-      hist_q <= hist_d;
+      for (int unsigned h = 0; h < 16; h++) begin
+        for (int unsigned l = 0; l < 16; l++) hist_q[16*h+l] <= hist_d[16*h+l];
+      end
       top_q <= top_d;
       run_q <= run_d;
     end

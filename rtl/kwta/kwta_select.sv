@@ -12,7 +12,7 @@ module kwta_select #(
   localparam int unsigned LaneW = $clog2(Lanes),
   localparam int unsigned ListBytes = 4 * Lanes
 ) (
-  input  logic [Lanes-1:0][7:0]     val_i,
+  input  logic [8*Lanes-1:0]       val_i,  // lane i at [8i+7:8i], as dense_o and list_o bytes
   input  logic [NumW-1:0]           num_i,
   input  logic [7:0]                thr_i,
   input  logic [CountW-1:0]         ties_left_i,
@@ -20,8 +20,8 @@ module kwta_select #(
   input  logic [15:0]               index_i,
   output logic [NumW-1:0]           kept_o,
   output logic [CountW-1:0]         ties_used_o,
-  output logic [Lanes-1:0][7:0]     dense_o,
-  output logic [ListBytes-1:0][7:0] list_o
+  output logic [8*Lanes-1:0]       dense_o,
+  output logic [8*ListBytes-1:0]   list_o
 );
 
   always_comb begin
@@ -36,18 +36,18 @@ module kwta_select #(
     for (int unsigned i = 0; i < Lanes; i++) begin
       keep = 1'b0;
       if (NumW'(i) < num_i) begin
-        if ($signed(val_i[i]) > $signed(thr_i)) begin
+        if ($signed(val_i[8*i+:8]) > $signed(thr_i)) begin
           keep = 1'b1;
-        end else if (val_i[i] == thr_i && ties_used < ties_left_i) begin
+        end else if (val_i[8*i+:8] == thr_i && ties_used < ties_left_i) begin
           keep = 1'b1;
           ties_used = ties_used + CountW'(1);
         end
       end
       if (keep) begin
         index = index_i + 16'(i);
-        dense_o[i] = val_i[i];
-        // kept_o < Lanes here: the record's first byte is at 4 * kept_o.
-        list_o[{kept_o[LaneW-1:0], 2'd0}+:4] = {8'd0, val_i[i], index[15:8], index[7:0]};
+        dense_o[8*i+:8] = val_i[8*i+:8];
+        // kept_o < Lanes here: the record's first byte is at 4 * kept_o (bit 32 * kept_o).
+        list_o[{kept_o[LaneW-1:0], 5'd0}+:32] = {8'd0, val_i[8*i+:8], index[15:8], index[7:0]};
         kept_o = kept_o + NumW'(1);
       end
     end

@@ -22,13 +22,15 @@ module kwta_stream #(
   input  logic                                    start_i,
   input  logic [AddrW-1:0]                        base_i,
   input  logic                                    en_i,
-  input  logic [MaxNew-1:0][7:0]                  new_i,
+  input  logic [8*MaxNew-1:0]                     new_i,  // byte i at [8i+7:8i]
   input  logic [NumW-1:0]                         num_i,
   input  logic                                    all_i,
   output logic [WordsW-1:0]                       words_o,
-  output logic [MaxWords-1:0][AddrW-1:0]          addr_o,
-  output logic [MaxWords-1:0][WordBytes-1:0]      mask_o,
-  output logic [MaxWords-1:0][WordBytes-1:0][7:0] data_o
+  // Word k: address at [AddrW*k +: AddrW], byte enables at [WordBytes*k +: WordBytes], data at
+  // [8*WordBytes*k +: 8*WordBytes] (byte b of the word at its [8b+7:8b]).
+  output logic [MaxWords*AddrW-1:0]               addr_o,
+  output logic [MaxWords*WordBytes-1:0]           mask_o,
+  output logic [8*MaxWords*WordBytes-1:0]         data_o
 );
 
   localparam int unsigned Lg = $clog2(WordBytes);
@@ -41,12 +43,12 @@ module kwta_stream #(
 
   logic [AddrW-1:0]                ptr_q, ptr_d;  // first byte not written yet
   logic [AddrW-1:0]                end_q, end_d;  // one past the last byte appended
-  logic [WordBytes-1:0][7:0]       cur_q, cur_d;  // the word holding [ptr_q, end_q)
+  logic [8*WordBytes-1:0]          cur_q, cur_d;  // the word holding [ptr_q, end_q)
 
   // The window: the word at `wa` and the words after it, holding the waiting and the new bytes.
   logic [AddrW-1:0]                wa;
   logic [OffW-1:0]                 ps, o, tot, stop, floor_tot;
-  logic [WinBytes-1:0][7:0]        win;
+  logic [8*WinBytes-1:0]           win;
   logic [WordsW-1:0]               words;
 
   assign wa = {ptr_q[AddrW-1:Lg], Lg'(0)};
@@ -64,11 +66,11 @@ module kwta_stream #(
     for (int unsigned j = 0; j < WinBytes; j++) begin
       rel = OffW'(j) - o;
       if (OffW'(j) < o) begin
-        win[j] = cur_q[Lg'(j)];
+        win[8*j+:8] = cur_q[{Lg'(j), 3'd0}+:8];
       end else if (rel < OffW'(num_i)) begin
-        win[j] = new_i[rel[NewIdxW-1:0]];
+        win[8*j+:8] = new_i[{rel[NewIdxW-1:0], 3'd0}+:8];
       end else begin
-        win[j] = '0;
+        win[8*j+:8] = '0;
       end
     end
   end
@@ -76,11 +78,12 @@ module kwta_stream #(
   always_comb begin
     logic [OffW-1:0] pos;
     for (int unsigned k = 0; k < MaxWords; k++) begin
-      addr_o[k] = wa + AddrW'(k * WordBytes);
+      addr_o[AddrW*k+:AddrW] = wa + AddrW'(k * WordBytes);
       for (int unsigned b = 0; b < WordBytes; b++) begin
         pos = OffW'(k * WordBytes + b);
-        mask_o[k][b] = pos >= ps && pos < stop;
-        data_o[k][b] = mask_o[k][b] ? win[pos[WinIdxW-1:0]] : '0;
+        mask_o[WordBytes*k+b] = pos >= ps && pos < stop;
+        data_o[8*(WordBytes*k+b)+:8] =
+            mask_o[WordBytes*k+b] ? win[{pos[WinIdxW-1:0], 3'd0}+:8] : '0;
       end
     end
   end
@@ -95,7 +98,7 @@ module kwta_stream #(
     end else if (en_i) begin
       ptr_d = wa + AddrW'(stop);
       end_d = wa + AddrW'(tot);
-      cur_d = win[{tot[Lg+WordIdxW-1:Lg], Lg'(0)}+:WordBytes];
+      cur_d = win[{tot[Lg+WordIdxW-1:Lg], Lg'(0), 3'd0}+:8*WordBytes];
     end
   end
 

@@ -18,10 +18,10 @@ module kwta_wr_queue #(
 ) (
   input  logic                            clk_i,
   input  logic                            rst_ni,
-  input  logic [PushMax-1:0][EntryW-1:0]  push_i,
+  input  logic [PushMax*EntryW-1:0]       push_i,  // entry i at [EntryW*i +: EntryW]
   input  logic [PushW-1:0]                push_num_i,
   input  logic [PopW-1:0]                 pop_num_i,
-  output logic [PopMax-1:0][EntryW-1:0]   head_o,
+  output logic [PopMax*EntryW-1:0]        head_o,  // entry l at [EntryW*l +: EntryW]
   output logic [AvailW-1:0]               avail_o
 );
 
@@ -39,19 +39,21 @@ module kwta_wr_queue #(
     for (int unsigned l = 0; l < PopMax; l++) begin
       pushed = AvailW'(l) - AvailW'(count_q);
       if (AvailW'(l) < AvailW'(count_q)) begin
-        head_o[l] = mem_q[head_q + PtrW'(l)];
+        head_o[EntryW*l+:EntryW] = mem_q[head_q + PtrW'(l)];
       end else if (pushed < AvailW'(PushMax)) begin
-        head_o[l] = push_i[pushed[PushW-1:0]];
+        head_o[EntryW*l+:EntryW] = push_i[EntryW*pushed[PushW-1:0]+:EntryW];
       end else begin
-        head_o[l] = '0;
+        head_o[EntryW*l+:EntryW] = '0;
       end
     end
   end
 
   always_comb begin
-    mem_d = mem_q;
+    for (int unsigned e = 0; e < Depth; e++) mem_d[e] = mem_q[e];
     for (int unsigned i = 0; i < PushMax; i++) begin
-      if (PushW'(i) < push_num_i) mem_d[head_q + PtrW'(count_q) + PtrW'(i)] = push_i[i];
+      if (PushW'(i) < push_num_i) begin
+        mem_d[head_q + PtrW'(count_q) + PtrW'(i)] = push_i[EntryW*i+:EntryW];
+      end
     end
     head_d = head_q + PtrW'(pop_num_i);
     count_d = count_q + (PtrW + 1)'(push_num_i) - (PtrW + 1)'(pop_num_i);
@@ -59,11 +61,11 @@ module kwta_wr_queue #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      mem_q <= '{default: '0};
+      for (int unsigned e = 0; e < Depth; e++) mem_q[e] <= '0;
       head_q <= '0;
       count_q <= '0;
     end else begin
-      mem_q <= mem_d;
+      for (int unsigned e = 0; e < Depth; e++) mem_q[e] <= mem_d[e];
       head_q <= head_d;
       count_q <= count_d;
     end
