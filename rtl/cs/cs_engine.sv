@@ -358,22 +358,23 @@ module cs_engine #(
 
   assign fifo_we = tag_valid_q[Depth-2] && tag_last_q[Depth-2];
 
-  // Slot o holds accumulator j of engine e, walked in order (e, j) = (0, 0), (0, 1), ...
-  logic [31:0] pack_e, pack_j;
+  // Slot o = e * n + j holds accumulator j < n of engine e; slots from out_cols on are 0. Written
+  // per value of n (1..MaxN: the model and the twin refuse any other), so that each slot is a
+  // MaxN-way choice among fixed wires rather than a walk whose position depends on n.
+  // Every index is made of loop variables only, so that yosys, which unrolls the loops, sees
+  // fixed part-selects.
   always_comb begin
-    pack_e = '0;
-    pack_j = '0;
-    for (int o = 0; o < Slots; o++) begin
-      if (32'(o) < 32'(tag_cols_q[Depth-2]) && pack_e < Engines && pack_j < MaxN) begin
-        packed_sums[o*32 +: 32] = eng_sum[pack_e][pack_j*32 +: 32];
-      end else begin
-        packed_sums[o*32 +: 32] = '0;
-      end
-      if (pack_j + 1 >= 32'(tag_n_q[Depth-2])) begin
-        pack_j = '0;
-        pack_e = pack_e + 1;
-      end else begin
-        pack_j = pack_j + 1;
+    // Slot by slot: Verilator warns of a '0 replication over 8k bits.
+    for (int unsigned i = 0; i < Slots; i++) packed_sums[i*32 +: 32] = '0;
+    for (int unsigned n = 1; n <= MaxN; n++) begin
+      if (32'(tag_n_q[Depth-2]) == n) begin
+        for (int unsigned e = 0; e < Engines; e++) begin
+          for (int unsigned j = 0; j < n; j++) begin
+            if (e * n + j < 32'(tag_cols_q[Depth-2])) begin
+              packed_sums[(e * n + j) * 32 +: 32] = eng_sum[e][j*32 +: 32];
+            end
+          end
+        end
       end
     end
   end

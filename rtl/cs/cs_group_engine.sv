@@ -3,8 +3,8 @@
 // four steps of sparse weights x dense activations for it.
 //
 // Register file: Buffers banks x KpMax entries x Lanes lanes of {int8 value, IdW-bit kernel ID},
-// written one entry per cycle by the weight and id buses (wr_*), read one entry of every lane per
-// cycle (rd_addr_i = bank * KpMax + entry). The read is combinational, so the counters of a beat
+// a memory per lane, written one entry per cycle by the weight and id buses (wr_*), read one
+// entry of every lane per cycle (rd_addr_i = bank * KpMax + entry). The read is combinational, so the counters of a beat
 // are known in the cycle it is consumed, as in the model.
 // Multiply (1 cycle): lane r multiplies its activation with its entry; a zero value is a padded
 // slot and the multiplier is gated, as is an inactive lane or an unused engine (mul_en_i = 0).
@@ -52,15 +52,24 @@ module cs_group_engine #(
 
   localparam int unsigned Entries = Buffers * KpMax;
 
-  // Register file: entry a of lane r at [a][r].
-  logic [7:0]     value_mem [Entries][Lanes];
-  logic [IdW-1:0] id_mem    [Entries][Lanes];
+  // Register file: one bank per lane, Entries entries of {value, kernel ID}, one write port (the
+  // lane the bus addresses) and one read port each.
+  logic [Lanes*8-1:0]   rd_value;
+  logic [Lanes*IdW-1:0] rd_id;
 
-  always_ff @(posedge clk_i) begin
-    if (wr_en_i) begin
-      value_mem[wr_addr_i][wr_lane_i] <= wr_value_i;
-      id_mem[wr_addr_i][wr_lane_i]    <= wr_id_i;
+  for (genvar r = 0; r < Lanes; r++) begin : g_lane
+    logic [7:0]     value_mem [Entries];
+    logic [IdW-1:0] id_mem    [Entries];
+
+    always_ff @(posedge clk_i) begin
+      if (wr_en_i && wr_lane_i == LaneW'(r)) begin
+        value_mem[wr_addr_i] <= wr_value_i;
+        id_mem[wr_addr_i]    <= wr_id_i;
+      end
     end
+
+    assign rd_value[r*8 +: 8]   = value_mem[rd_addr_i];
+    assign rd_id[r*IdW +: IdW] = id_mem[rd_addr_i];
   end
 
   // Multiply.
@@ -76,8 +85,8 @@ module cs_group_engine #(
     hit    = '0;
     value  = '0;
     for (int r = 0; r < Lanes; r++) begin
-      value                   = value_mem[rd_addr_i][r];
-      id_d[r*IdW +: IdW]      = id_mem[rd_addr_i][r];
+      value                   = rd_value[r*8 +: 8];
+      id_d[r*IdW +: IdW]      = rd_id[r*IdW +: IdW];
       mac[r]                  = mul_en_i && lane_active_i[r] && (value != '0);
       prod_d[r*16 +: 16]      = mac[r] ? 16'($signed(value) * $signed(act_i[r*8 +: 8])) : '0;
       macs_o                  = macs_o + MacsW'(mac[r]);

@@ -35,13 +35,27 @@ module kwta_hist #(
   logic [7:0]        top_q, top_d;
   logic [CountW-1:0] run_q, run_d;
 
+  // The update: each bin adds the number of counted lanes whose value falls in it, the same as
+  // incrementing the bin of each lane in turn. Written per bin (a comparator per lane and bin, a
+  // population count and an adder per bin) rather than as Lanes read-modify-writes at a dynamic
+  // index, which elaborate into a chain of 256-way read muxes and write demuxes.
+  // int8 v lands in bin v + 128: its bit pattern with the sign bit flipped.
+  logic [Lanes-1:0] counted;
+  logic [8*Lanes-1:0] bin_of;
+  for (genvar i = 0; i < Lanes; i++) begin : g_lane
+    assign counted[i] = NumW'(i) < num_i;
+    assign bin_of[8*i+:8] = val_i[8*i+:8] ^ 8'h80;
+  end
+
   always_comb begin
-    for (int unsigned b = 0; b < 256; b++) hist_d[b] = clear_i ? '0 : hist_q[b];
-    for (int unsigned i = 0; i < Lanes; i++) begin
-      if (NumW'(i) < num_i) begin
-        // int8 v lands in bin v + 128: its bit pattern with the sign bit flipped.
-        hist_d[val_i[8*i+:8] ^ 8'h80] = hist_d[val_i[8*i+:8] ^ 8'h80] + CountW'(1);
+    logic [NumW-1:0] hits;
+    hits = '0;
+    for (int unsigned b = 0; b < 256; b++) begin
+      hits = '0;
+      for (int unsigned i = 0; i < Lanes; i++) begin
+        hits = hits + NumW'(counted[i] && bin_of[8*i+:8] == 8'(b));
       end
+      hist_d[b] = (clear_i ? '0 : hist_q[b]) + CountW'(hits);
     end
   end
 
