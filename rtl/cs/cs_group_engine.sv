@@ -4,8 +4,8 @@
 //
 // Register file: Buffers banks x KpMax entries x Lanes lanes of {int8 value, IdW-bit kernel ID},
 // a memory per lane, written one entry per cycle by the weight and id buses (wr_*), read one
-// entry of every lane per cycle (rd_addr_i = bank * KpMax + entry). The read is combinational, so the counters of a beat
-// are known in the cycle it is consumed, as in the model.
+// entry of every lane per cycle (rd_addr_i = bank * KpMax + entry). The read is combinational,
+// so the counters of a beat are known in the cycle it is consumed, as in the model.
 // Multiply (1 cycle): lane r multiplies its activation with its entry; a zero value is a padded
 // slot and the multiplier is gated, as is an inactive lane or an unused engine (mul_en_i = 0).
 // Route (RouteLatency cycles, cs_route) and Sum (AdderLatency cycles, cs_adder_tree): each

@@ -49,7 +49,6 @@ module kwta_hist #(
 
   always_comb begin
     logic [NumW-1:0] hits;
-    hits = '0;
     for (int unsigned b = 0; b < 256; b++) begin
       hits = '0;
       for (int unsigned i = 0; i < Lanes; i++) begin
