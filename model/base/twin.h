@@ -7,8 +7,9 @@
 //           tick the model (both)
 //   Edge    after every unit ticked: compare RTL and model (both); the rising clock edge
 //   Settled after the edge: read the RTL's counters
-// and FallingEdge half a period later. Reset runs once before cycle 0. Only the SystemC kernel
-// can run a twin (the kernel-free loop refuses one).
+// and FallingEdge half a period later (a twin may instead lower its clock in the next Drive phase,
+// with its inputs). Reset runs once before cycle 0. Only the SystemC kernel can run a twin (the
+// kernel-free loop refuses one).
 #pragma once
 
 #include "model/base/unit.h"

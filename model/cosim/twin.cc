@@ -116,7 +116,10 @@ std::string Twin::DebugState() const {
   return s;
 }
 
-void Twin::Drive(Cycle now) { DriveInputs(); }
+void Twin::Drive(Cycle now) {
+  SetClock(false);  // no change if FallingEdge lowered it
+  DriveInputs();
+}
 
 void Twin::Edge(Cycle now) {
   if (impl_ == Impl::kBoth) {

@@ -225,7 +225,13 @@ class Twin : public TwinUnit {
   void Drive(Cycle now) override;
   void Edge(Cycle now) override;
   void Settled(Cycle now) override;
-  void FallingEdge() override { SetClock(false); }
+  // The clock falls half a period after the rising edge only when waves are kept, so that they
+  // show a clock; otherwise it falls in the next Drive phase, with the inputs. The RTL has no
+  // falling-edge logic, and every change of a Verilated module's inputs costs a whole evaluation
+  // of its input-dependent logic.
+  void FallingEdge() override {
+    if (!options_.wave_prefix.empty()) SetClock(false);
+  }
   // End of the run: compares (both) or copies (rtl) every counter; throws a pending mismatch.
   void Finish(Cycle end) override;
 
