@@ -3,9 +3,12 @@ cs/ss_pkg.sv
 cs/ss_offset_gen.sv
 cs/ss_list_fetch.sv
 cs/ss_admit.sv
+cs/ss_row_step.sv
 cs/ss_row_fetch.sv
+cs/ss_mac_slot.sv
 cs/ss_mac.sv
 cs/ss_acc_sram.sv
+cs/ss_out_stage.sv
 cs/ss_drain.sv
 cs/ss_resp_route.sv
 cs/sparse_accum.sv

@@ -1,7 +1,17 @@
 // Accumulator SRAM of sparse_accum: int32 entries with one add port per multiplier (a
-// read-modify-write of a distinct entry each) and asynchronous read ports for the drain. A valid
-// bit per entry makes clearing free: `clear_i` invalidates every entry, and an invalid entry reads
-// as 0 (the model clears the command's accumulators when it accepts the command).
+// read-modify-write of a distinct entry each) and asynchronous read ports for the drain. Clearing
+// is free: `clear_i` invalidates every entry, and an invalid entry reads as 0 (the model clears
+// the command's accumulators when it accepts the command).
+//
+// An entry is valid when it was written since the last clear (or reset). Each entry keeps, beside
+// its value, the generation it was written in; `clear_i` and the first cycle after reset start a
+// new generation, and an entry is valid when its generation is the current one. This replaces a
+// valid flip-flop per entry, whose set logic (an Entries-output decoder per add port) and read
+// multiplexers (Entries to 1 per port) would dwarf the rest of the block; the generations live in
+// the memory. They cannot wrap: one starts at most once per cycle, and no run reaches 2^64
+// cycles. The first generation matches no entry never written because the generations start at
+// 0, entries and counter alike, as Verilator starts all state (a chip would zero the generation
+// RAM at power-up); the counter is not reset, so that a later reset starts a new generation too.
 module ss_acc_sram #(
   parameter int unsigned Entries = 8192,
   parameter int unsigned AddPorts = 256,
@@ -18,24 +28,23 @@ module ss_acc_sram #(
   output logic [RdPorts*32-1:0]            rd_data_o    // port i at [32*i +: 32]
 );
 
-  logic [Entries-1:0] valid_q, valid_d;
+  logic fresh_q;  // the first cycle after reset
+  logic [63:0] gen_q, gen_d;
   logic [31:0] mem_q [Entries];
+  logic [63:0] gen_mem_q [Entries];  // the generation each entry was written in
 
   function automatic logic [31:0] entry(logic [Aw-1:0] a);
-    entry = valid_q[a] ? mem_q[a] : '0;
+    entry = !fresh_q && gen_mem_q[a] == gen_q ? mem_q[a] : '0;
   endfunction
 
-  always_comb begin
-    valid_d = clear_i ? '0 : valid_q;
-    for (int unsigned i = 0; i < AddPorts; i++) begin
-      if (add_en_i[i]) valid_d[add_addr_i[Aw*i+:Aw]] = 1'b1;
-    end
-  end
+  assign gen_d = gen_q + 64'(clear_i || fresh_q);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) valid_q <= '0;
-    else valid_q <= valid_d;
+    if (!rst_ni) fresh_q <= 1'b1;
+    else fresh_q <= 1'b0;
   end
+
+  always_ff @(posedge clk_i) gen_q <= gen_d;
 
   for (genvar i = 0; i < AddPorts; i++) begin : g_add
     // The call outside the always_ff, like every call in this block kept out of a condition (in
@@ -45,7 +54,10 @@ module ss_acc_sram #(
     assign addr = add_addr_i[Aw*i+:Aw];
     assign sum = entry(addr) + add_val_i[32*i+:32];
     always_ff @(posedge clk_i) begin
-      if (add_en_i[i]) mem_q[addr] <= sum;
+      if (add_en_i[i]) begin
+        mem_q[addr] <= sum;
+        gen_mem_q[addr] <= gen_d;
+      end
     end
   end
 

@@ -59,13 +59,29 @@ module ss_drain #(
     end
   end
 
+  // The output stage of each read port's element, gathered in an array and packed by one loop
+  // (connected to slices of `staged`, Verilator would build it by a chain of concatenations).
+  logic [GlbLanes*WordBytes*32-1:0] staged;
+  logic [31:0] stage_y [GlbLanes * WordBytes];
+  for (genvar p = 0; p < GlbLanes * WordBytes; p++) begin : g_stage
+    ss_out_stage u_stage (
+      .x_i      (rd_data_i[32*p+:32]),
+      .requant_i(requant_i),
+      .shift_i  (shift_i),
+      .relu_i   (relu_i),
+      .y_o      (stage_y[p])
+    );
+  end
+
+  always_comb begin
+    for (int unsigned p = 0; p < GlbLanes * WordBytes; p++) staged[32*p+:32] = stage_y[p];
+  end
+
   always_comb begin
     logic [31:0] produced, word, lim, v, byte_addr;
-    logic [WordBytes*32-1:0] v_out;  // the output stage of each byte's element
     logic [1:0] sel;
     logic stop;
     v = '0;
-    v_out = '0;
     sel = '0;
     byte_addr = '0;
     drains_o = '0;
@@ -82,18 +98,13 @@ module ss_drain #(
     for (int unsigned l = 0; l < GlbLanes; l++) begin
       word = word0 + l * WordBytes;
       lim = word + WordBytes < end_addr ? word + WordBytes : end_addr;
-      // Outside the condition: yosys 0.23 makes a latch of a function called under one.
-      for (int unsigned b = 0; b < WordBytes; b++) begin
-        v_out[32*b+:32] = ss_pkg::output_stage(rd_data_i[32*(l*WordBytes+b)+:32], requant_i,
-                                               shift_i, relu_i);
-      end
       if (!stop && CntW'(l) < space_i && next_d < end_addr && lim <= produced) begin
         for (int unsigned b = 0; b < WordBytes; b++) begin
           byte_addr = word + b;
           if (byte_addr >= next_d && byte_addr < lim) begin
             // The byte of its element: an int32 is little endian.
             sel = int8_i ? 2'd0 : 2'(byte_addr - out_base_i);
-            v = v_out[32*b+:32];
+            v = staged[32*(l*WordBytes+b)+:32];
             mask_o[l*WordBytes+b] = 1'b1;
             data_o[8*(l*WordBytes+b)+:8] = v[8*sel+:8];
           end

@@ -11,7 +11,6 @@ module ss_mac #(
   parameter int unsigned Accumulators = 8192,
   parameter int unsigned RingDepth    = 4096,  // row words (power of two)
   localparam int unsigned CntW        = $clog2(GlbLanes + 1),
-  localparam int unsigned IdxW        = $clog2(GlbLanes),
   localparam int unsigned WordLog2    = $clog2(WordBytes),
   localparam int unsigned AccAw       = $clog2(Accumulators),
   localparam int unsigned RingAw      = $clog2(RingDepth),
@@ -43,8 +42,6 @@ module ss_mac #(
   output logic                                  id_ok_o        // every kernel ID < n, < channels
 );
 
-  localparam logic [31:0] WordMask = 32'(WordBytes - 1);
-
   ss_pkg::walk_t walk_q, walk_d;
   logic [31:0] resp_q, resp_base, resp_d;  // row words returned before this cycle
   logic [WordBytes*8-1:0] ring_q [RingDepth];
@@ -52,100 +49,126 @@ module ss_mac #(
   assign resp_base = start_i ? '0 : resp_q;
   assign resp_d = resp_base + 32'(resp_count_i);
 
-  // Byte `b` of the row word at read position `pos`.
-  function automatic logic [7:0] row_byte(logic [31:0] pos, logic [WordLog2-1:0] b);
-    logic [IdxW-1:0] k;
-    logic [RingAw-1:0] slot;
-    logic [WordBytes*8-1:0] word;
-    k = IdxW'(pos - resp_base);
-    slot = RingAw'(pos);
-    word = pos >= resp_base ? resp_data_i[WordBytes*8*k+:WordBytes*8] : ring_q[slot];
-    row_byte = word[8*b+:8];
-  endfunction
+  // The walk at the start of the cycle (yosys 0.23 reads no struct declared in a procedural
+  // block; w_load is computed unconditionally: yosys 0.23 makes a latch of a call under a
+  // condition).
+  ss_pkg::walk_t w0, w_init, w_load;
+  ss_pkg::row_info_t r0;
+  logic stop0;
 
-  // The walk's variables (yosys 0.23 reads no struct declared in a procedural block). Every
-  // function is called unconditionally: yosys 0.23 makes a latch of a call under a condition.
-  ss_pkg::walk_t w, w_load, w_next;
-  ss_pkg::row_info_t r, r_next;
+  assign w_init = start_i ? ss_pkg::WalkInit : walk_q;
+  assign w_load = ss_pkg::walk_load(w_init.in_ptr, w_init.row_seq, front_i.value, front_i.nky,
+                                    front_i.nkx, front_i.lo, front_i.pix, w_init.rd);
+  assign w0 = w_init.fresh && front_valid_i ? w_load : w_init;
+  assign r0 = ss_pkg::row_info(w0.iy == 0 && w0.ix == 0, w0.lo, w0.rd.reads, w0.rd.v_word,
+                               w0.rd.id_word, w0.rd.v_pos, w0.rd.id_pos, geom_i.row.groups,
+                               geom_i.row.id_delta, geom_i.row.ids, WordLog2);
+  assign stop0 = !(run_i && front_valid_i);
+
+  // The oldest word the rows in the buffer still need: the front row's first words.
+  logic [31:0] oldest;
+  assign oldest = w0.fresh ? w0.rd.reads :
+                  !geom_i.row.ids || r0.vpos0 < r0.ipos0 ? r0.vpos0 : r0.ipos0;
+  assign ring_ok_o = resp_d - oldest <= RingDepth;
+
+  // The walk: one ss_mac_slot per product, each continuing where the one before stopped. The
+  // slots' accumulator updates are gathered in arrays and packed by one loop: connected to slices
+  // of the packed outputs, Verilator would assemble the outputs by a chain of Multipliers
+  // concatenations, each copying the vector so far (the harness ran 7x slower).
+  logic            slot_en   [Multipliers];
+  logic [AccAw-1:0] slot_addr [Multipliers];
+  logic [31:0]      slot_val  [Multipliers];
 
   always_comb begin
-    logic stop, take, last;
-    logic [31:0] off, word, pos, id, ch, oldest;
-    logic unused_words;  // the MAC finds a row's words by position, not address
-    logic [7:0] wt, wt_byte, id_byte;
-    off = '0;
-    word = '0;
-    pos = '0;
-    id = '0;
-    ch = '0;
-    wt = '0;
-    w = start_i ? ss_pkg::WalkInit : walk_q;
-    w_load = ss_pkg::walk_load(w.in_ptr, w.row_seq, front_i.value, front_i.nky, front_i.nkx,
-                               front_i.lo, front_i.pix, w.rd);
-    if (w.fresh && front_valid_i) w = w_load;
-    r = ss_pkg::row_info(w.iy == 0 && w.ix == 0, w.lo, w.rd.reads, w.rd.v_word, w.rd.id_word,
-                         w.rd.v_pos, w.rd.id_pos, geom_i.row.groups, geom_i.row.id_delta,
-                         geom_i.row.ids, WordLog2);
-    w_next = '0;
-    r_next = '0;
-    add_en_o = '0;
-    add_addr_o = '0;
-    add_val_o = '0;
-    pop_o = 1'b0;
-    rows_done_o = '0;
-    slots_o = '0;
-    macs_o = '0;
-    id_ok_o = 1'b1;
-    // The oldest word the rows in the buffer still need: the front row's first words.
-    oldest = w.fresh ? w.rd.reads : !geom_i.row.ids || r.vpos0 < r.ipos0 ? r.vpos0 : r.ipos0;
-    ring_ok_o = resp_d - oldest <= RingDepth;
-    stop = !(run_i && front_valid_i);
     for (int unsigned s = 0; s < Multipliers; s++) begin
-      take = !stop && !(w.row_seq >= admitted_i || resp_d < r.through);
-      if (!stop && !take) stop = 1'b1;
-      off = (w.lo & WordMask) + w.j;
-      word = off >> WordLog2;
-      pos = word == 0 ? r.vpos0 : r.vpos1 + word - 1;
-      wt_byte = row_byte(pos, WordLog2'(off));
-      off = ((w.lo + geom_i.row.id_delta) & WordMask) + w.j;
-      word = off >> WordLog2;
-      pos = word == 0 ? r.ipos0 : r.ipos1 + word - 1;
-      id_byte = row_byte(pos, WordLog2'(off));
-      if (take) begin
-        wt = wt_byte;
-        id = geom_i.row.ids ? 32'(id_byte) : '0;
-        if (wt != 0) begin
-          ch = w.j * n_i + id;
-          if (id >= n_i || ch >= channels_i) id_ok_o = 1'b0;
-          add_en_o[s] = 1'b1;
-          add_addr_o[AccAw*s+:AccAw] = AccAw'(w.pix * channels_i + ch);
-          add_val_o[32*s+:32] = 32'($signed(w.value)) * 32'($signed(wt));
-          macs_o = macs_o + 1'b1;
-        end
-        slots_o = slots_o + 1'b1;
-        w.j = w.j + 1;
-      end
-      last = ss_pkg::walk_last_row(w.iy, w.ix, w.nky, w.nkx);
-      w_next = ss_pkg::walk_next(w.fresh, w.in_ptr, w.row_seq, w.value, w.nky, w.nkx, w.iy, w.ix,
-                                 w.lo, w.lo_rs, w.pix, w.pix_rs, geom_i.step.x, geom_i.step.y,
-                                 geom_i.step.wo, r.next);
-      r_next = ss_pkg::row_info(w_next.iy == 0 && w_next.ix == 0, w_next.lo, w_next.rd.reads,
-                                w_next.rd.v_word, w_next.rd.id_word, w_next.rd.v_pos,
-                                w_next.rd.id_pos, geom_i.row.groups, geom_i.row.id_delta,
-                                geom_i.row.ids, WordLog2);
-      if (take && w.j == geom_i.row.groups) begin
-        rows_done_o = rows_done_o + 1;
-        if (last) begin
-          pop_o = 1'b1;
-          stop = 1'b1;
-        end
-        w = w_next;
-        r = r_next;
-      end
+      add_en_o[s] = slot_en[s];
+      add_addr_o[AccAw*s+:AccAw] = slot_addr[s];
+      add_val_o[32*s+:32] = slot_val[s];
     end
-    unused_words = ^{r.v_word0, r.i_word0, r.sh_v, r.sh_i, r.own_v, r.own_i};
-    walk_d = run_i ? w : walk_q;
   end
+
+  for (genvar s = 0; s < Multipliers; s++) begin : g_slot
+    ss_pkg::walk_t w_in, w_out;
+    ss_pkg::row_info_t r_in, r_out;
+    logic stop_in, stop_out, pop_in, pop_out, id_ok_in, id_ok_out;
+    logic [31:0] rows_in, rows_out;
+    logic [SlotW-1:0] slots_in, slots_out, macs_in, macs_out;
+    logic [RingAw-1:0] v_slot, i_slot;
+    logic [WordBytes*8-1:0] v_ring, i_ring;
+
+    if (s == 0) begin : g_first
+      assign w_in = w0;
+      assign r_in = r0;
+      assign stop_in = stop0;
+      assign rows_in = '0;
+      assign slots_in = '0;
+      assign macs_in = '0;
+      assign pop_in = 1'b0;
+      assign id_ok_in = 1'b1;
+    end else begin : g_next
+      assign w_in = g_slot[s-1].w_out;
+      assign r_in = g_slot[s-1].r_out;
+      assign stop_in = g_slot[s-1].stop_out;
+      assign rows_in = g_slot[s-1].rows_out;
+      assign slots_in = g_slot[s-1].slots_out;
+      assign macs_in = g_slot[s-1].macs_out;
+      assign pop_in = g_slot[s-1].pop_out;
+      assign id_ok_in = g_slot[s-1].id_ok_out;
+    end
+
+    assign v_ring = ring_q[v_slot];
+    assign i_ring = ring_q[i_slot];
+
+    ss_mac_slot #(
+      .Multipliers (Multipliers),
+      .GlbLanes    (GlbLanes),
+      .WordBytes   (WordBytes),
+      .Accumulators(Accumulators),
+      .RingDepth   (RingDepth)
+    ) u_slot (
+      .geom_i     (geom_i),
+      .n_i        (n_i),
+      .channels_i (channels_i),
+      .admitted_i (admitted_i),
+      .resp_base_i(resp_base),
+      .resp_d_i   (resp_d),
+      .resp_data_i(resp_data_i),
+      .v_slot_o   (v_slot),
+      .i_slot_o   (i_slot),
+      .v_ring_i   (v_ring),
+      .i_ring_i   (i_ring),
+      .w_i        (w_in),
+      .r_i        (r_in),
+      .stop_i     (stop_in),
+      .rows_done_i(rows_in),
+      .slots_i    (slots_in),
+      .macs_i     (macs_in),
+      .pop_i      (pop_in),
+      .id_ok_i    (id_ok_in),
+      .w_o        (w_out),
+      .r_o        (r_out),
+      .stop_o     (stop_out),
+      .rows_done_o(rows_out),
+      .slots_o    (slots_out),
+      .macs_o     (macs_out),
+      .pop_o      (pop_out),
+      .id_ok_o    (id_ok_out),
+      .add_en_o   (slot_en[s]),
+      .add_addr_o (slot_addr[s]),
+      .add_val_o  (slot_val[s])
+    );
+  end
+
+  localparam int unsigned Last = Multipliers - 1;
+  assign pop_o = g_slot[Last].pop_out;
+  assign rows_done_o = g_slot[Last].rows_out;
+  assign slots_o = g_slot[Last].slots_out;
+  assign macs_o = g_slot[Last].macs_out;
+  assign id_ok_o = g_slot[Last].id_ok_out;
+  assign walk_d = run_i ? g_slot[Last].w_out : walk_q;
+
+  logic unused_walk;  // the walk's end state: its last row and whether it stopped
+  assign unused_walk = ^{g_slot[Last].r_out, g_slot[Last].stop_out};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

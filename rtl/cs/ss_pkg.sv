@@ -141,22 +141,32 @@ package ss_pkg;
 
   // yosys 0.23 reads no member of a struct argument and no struct local in a function, so the
   // walk functions take the fields they need and build their result by concatenation, in the
-  // struct's member order.
+  // struct's member order. Results and struct arguments are plain vectors of the structs' widths:
+  // yosys 0.23 makes a latch of a struct-typed result or argument when the call is under a
+  // condition (and it has no $bits of a type). A width here that is not the struct's makes every
+  // call a WIDTH error in Verilator's lint.
+  localparam int unsigned ReadsBits = 160;    // $bits(reads_t)
+  localparam int unsigned WalkBits = 521;     // $bits(walk_t)
+  localparam int unsigned RowInfoBits = 450;  // $bits(row_info_t)
 
-  // The walker at row 0 of the input it loads.
-  // (A struct argument goes last: rtl-area's check reads `rd, logic [` as an unpacked array.)
-  function automatic walk_t walk_load(logic [31:0] in_ptr, logic [31:0] row_seq,
-                                      logic [7:0] value, logic [31:0] nky, logic [31:0] nkx,
-                                      logic [31:0] lo, logic [31:0] pix, reads_t rd);
+  // The walker at row 0 of the input it loads; rd is a reads_t.
+  function automatic logic [WalkBits-1:0] walk_load(logic [31:0] in_ptr, logic [31:0] row_seq,
+                                                     logic [7:0] value, logic [31:0] nky,
+                                                     logic [31:0] nkx, logic [31:0] lo,
+                                                     logic [31:0] pix, logic [ReadsBits-1:0] rd);
     walk_load = {1'b0, in_ptr, row_seq, value, nky, nkx, 32'd0, 32'd0, lo, lo, pix, pix, rd, 32'd0};
   endfunction
 
   // The row at value address `lo`, the first of its input or not; rd_* are the reads_t before it.
-  function automatic row_info_t row_info(logic first, logic [31:0] lo, logic [31:0] rd_reads,
-                                         logic [31:0] rd_v_word, logic [31:0] rd_id_word,
-                                         logic [31:0] rd_v_pos, logic [31:0] rd_id_pos,
-                                         logic [31:0] groups, logic [31:0] id_delta, logic ids,
-                                         int unsigned word_log2);
+  function automatic logic [RowInfoBits-1:0] row_info(logic first, logic [31:0] lo,
+                                                       logic [31:0] rd_reads,
+                                                       logic [31:0] rd_v_word,
+                                                       logic [31:0] rd_id_word,
+                                                       logic [31:0] rd_v_pos,
+                                                       logic [31:0] rd_id_pos,
+                                                       logic [31:0] groups,
+                                                       logic [31:0] id_delta, logic ids,
+                                                       int unsigned word_log2);
     logic [31:0] lo_i, v_word_n, i_word_n, v_word0, i_word0, own_v, own_i, through;
     logic [31:0] vpos0, vpos1, ipos0, ipos1, next_v_pos, next_id_pos;
     logic sh_v, sh_i;
@@ -185,41 +195,34 @@ package ss_pkg;
     walk_last_row = ix + 1 == nkx && iy + 1 == nky;
   endfunction
 
-  // The walker past its row (whose row reads leave `next`): the next offset of the input, or
-  // row 0 of the next input. The other arguments are the walker's fields; s_* the step_geom_t.
-  function automatic walk_t walk_next(logic fresh, logic [31:0] in_ptr, logic [31:0] row_seq,
-                                      logic [7:0] value, logic [31:0] nky, logic [31:0] nkx,
-                                      logic [31:0] iy, logic [31:0] ix, logic [31:0] lo,
-                                      logic [31:0] lo_rs, logic [31:0] pix, logic [31:0] pix_rs,
-                                      logic [31:0] s_x, logic [31:0] s_y, logic [31:0] s_wo,
-                                      reads_t next);
-    logic n_fresh;
+  // The walker past its row (whose row reads leave `next`, a reads_t): the next offset of the
+  // input, or row 0 of the next input. The other arguments are the walker's fields; s_* the
+  // step_geom_t.
+  function automatic logic [WalkBits-1:0] walk_next(logic fresh, logic [31:0] in_ptr,
+                                                     logic [31:0] row_seq, logic [7:0] value,
+                                                     logic [31:0] nky, logic [31:0] nkx,
+                                                     logic [31:0] iy, logic [31:0] ix,
+                                                     logic [31:0] lo, logic [31:0] lo_rs,
+                                                     logic [31:0] pix, logic [31:0] pix_rs,
+                                                     logic [31:0] s_x, logic [31:0] s_y,
+                                                     logic [31:0] s_wo,
+                                                     logic [ReadsBits-1:0] next);
+    logic adv_x, adv_y, done;
     logic [31:0] n_in_ptr, n_iy, n_ix, n_lo, n_lo_rs, n_pix, n_pix_rs;
-    n_fresh = fresh;
-    n_in_ptr = in_ptr;
-    n_iy = iy;
-    n_ix = ix;
-    n_lo = lo;
-    n_lo_rs = lo_rs;
-    n_pix = pix;
-    n_pix_rs = pix_rs;
-    if (ix + 1 < nkx) begin
-      n_ix = ix + 1;
-      n_lo = lo + s_x;
-      n_pix = pix - 1;
-    end else if (iy + 1 < nky) begin
-      n_iy = iy + 1;
-      n_ix = '0;
-      n_lo = lo_rs + s_y;
-      n_lo_rs = n_lo;
-      n_pix = pix_rs - s_wo;
-      n_pix_rs = n_pix;
-    end else begin
-      n_fresh = 1'b1;
-      n_in_ptr = in_ptr + 1;
-    end
-    walk_next = {n_fresh, n_in_ptr, row_seq + 32'd1, value, nky, nkx, n_iy, n_ix, n_lo, n_lo_rs,
-                 n_pix, n_pix_rs, next, 32'd0};
+    // Straight-line (a branch here makes yosys 0.23 infer a latch for the result when the call
+    // is itself under a condition).
+    adv_x = ix + 1 < nkx;
+    adv_y = !adv_x && iy + 1 < nky;
+    done = !adv_x && !adv_y;
+    n_in_ptr = done ? in_ptr + 1 : in_ptr;
+    n_iy = adv_y ? iy + 1 : iy;
+    n_ix = adv_x ? ix + 1 : adv_y ? '0 : ix;
+    n_lo = adv_x ? lo + s_x : adv_y ? lo_rs + s_y : lo;
+    n_lo_rs = adv_y ? lo_rs + s_y : lo_rs;
+    n_pix = adv_x ? pix - 1 : adv_y ? pix_rs - s_wo : pix;
+    n_pix_rs = adv_y ? pix_rs - s_wo : pix_rs;
+    walk_next = {fresh || done, n_in_ptr, row_seq + 32'd1, value, nky, nkx, n_iy, n_ix, n_lo,
+                 n_lo_rs, n_pix, n_pix_rs, next, 32'd0};
   endfunction
 
   // ceil(log2 x) for x >= 1 (model/base/bits.h CeilLog2): kernel-ID bits per product.

@@ -32,13 +32,17 @@ module ss_resp_route #(
 
   assign taken_o = avail_i;
 
+  // Each read response's destination and its position among those of this cycle.
+  logic [GlbLanes-1:0] to_list, to_row;
+  logic [GlbLanes*CntW-1:0] rank;  // lane i at [CntW*i +: CntW]
   always_comb begin
     logic [31:0] r;
     list_count_o = '0;
     row_count_o = '0;
     ack_count_o = '0;
-    list_data_o = '0;
-    row_data_o = '0;
+    to_list = '0;
+    to_row = '0;
+    rank = '0;
     r = head_q;
     for (int unsigned i = 0; i < GlbLanes; i++) begin
       if (CntW'(i) < avail_i) begin
@@ -46,10 +50,12 @@ module ss_resp_route #(
           ack_count_o = ack_count_o + 1'b1;
         end else begin
           if (is_list_q[Aw'(r)]) begin
-            list_data_o[WordBytes*8*list_count_o+:WordBytes*8] = data_i[WordBytes*8*i+:WordBytes*8];
+            to_list[i] = 1'b1;
+            rank[CntW*i+:CntW] = list_count_o;
             list_count_o = list_count_o + 1'b1;
           end else begin
-            row_data_o[WordBytes*8*row_count_o+:WordBytes*8] = data_i[WordBytes*8*i+:WordBytes*8];
+            to_row[i] = 1'b1;
+            rank[CntW*i+:CntW] = row_count_o;
             row_count_o = row_count_o + 1'b1;
           end
           r = r + 1;
@@ -57,6 +63,23 @@ module ss_resp_route #(
       end
     end
     head_d = r;
+  end
+
+  // Output word k is the response of rank k: a multiplexer per word (a write at the moving
+  // offset of the count so far synthesizes to a shifter of the whole vector per lane).
+  always_comb begin
+    list_data_o = '0;
+    row_data_o = '0;
+    for (int unsigned k = 0; k < GlbLanes; k++) begin
+      for (int unsigned i = 0; i < GlbLanes; i++) begin
+        if (to_list[i] && rank[CntW*i+:CntW] == CntW'(k)) begin
+          list_data_o[WordBytes*8*k+:WordBytes*8] = data_i[WordBytes*8*i+:WordBytes*8];
+        end
+        if (to_row[i] && rank[CntW*i+:CntW] == CntW'(k)) begin
+          row_data_o[WordBytes*8*k+:WordBytes*8] = data_i[WordBytes*8*i+:WordBytes*8];
+        end
+      end
+    end
   end
 
   // Separate from the routing: the reads issued this cycle depend on the responses routed.

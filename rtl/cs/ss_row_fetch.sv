@@ -10,8 +10,6 @@ module ss_row_fetch #(
   parameter int unsigned WordBytes  = 8,
   parameter int unsigned InDepth    = 1024,  // input ring (power of two)
   localparam int unsigned CntW      = $clog2(GlbLanes + 1),
-  localparam int unsigned IdxW      = $clog2(GlbLanes),
-  localparam int unsigned WordLog2  = $clog2(WordBytes),
   localparam int unsigned InAw      = $clog2(InDepth),
   // Walk steps per cycle: one per read, plus the rows without reads after each reading row.
   localparam int unsigned Steps     = GlbLanes + (WordBytes - 1) * (GlbLanes + 1) + 1
@@ -40,63 +38,64 @@ module ss_row_fetch #(
   // The ring holds in_desc_t (yosys 0.23 miscompiles an unpacked array of a struct).
   logic [$bits(push_desc_i)-1:0] ring_q [InDepth];
 
-  // The walk's variables (yosys 0.23 reads no struct declared in a procedural block). Every
-  // function is called unconditionally: yosys 0.23 makes a latch of a call under a condition.
-  ss_pkg::walk_t w, w_load, w_next;
-  ss_pkg::in_desc_t d;
-  ss_pkg::row_info_t r, r_cur;
+  // The walk: one ss_row_step per step, each continuing where the one before stopped.
+  ss_pkg::walk_t w0;
+  assign w0 = start_i ? ss_pkg::WalkInit : walk_q;
 
-  always_comb begin
-    logic [31:0] total;
-    logic stop;
-    logic unused_positions;  // row fetch issues by address; positions are for the MAC
-    r = '0;
-    r_cur = '0;
-    d = '0;
-    w_load = '0;
-    w_next = '0;
-    total = '0;
-    w = start_i ? ss_pkg::WalkInit : walk_q;
-    count_o = '0;
-    addr_o = '0;
-    id_o = '0;
-    stop = !en_i;
-    for (int unsigned s = 0; s < Steps; s++) begin
-      if (!stop && w.row_seq >= admitted_i) stop = 1'b1;
-      d = ring_q[InAw'(w.in_ptr)];
-      w_load = ss_pkg::walk_load(w.in_ptr, w.row_seq, d.value, d.nky, d.nkx, d.lo, d.pix, w.rd);
-      if (!stop && w.fresh) w = w_load;
-      r_cur = ss_pkg::row_info(w.iy == 0 && w.ix == 0, w.lo, w.rd.reads, w.rd.v_word,
-                               w.rd.id_word, w.rd.v_pos, w.rd.id_pos, geom_i.row.groups,
-                               geom_i.row.id_delta, geom_i.row.ids, WordLog2);
-      if (!stop) begin
-        r = r_cur;
-        total = r.own_v + r.own_i;
-        if (w.j < total) begin
-          if (count_o == budget_i) begin
-            stop = 1'b1;
-          end else begin
-            if (w.j < r.own_v) begin
-              addr_o[32*IdxW'(count_o)+:32] = (r.v_word0 + 32'(r.sh_v) + w.j) << WordLog2;
-            end else begin
-              addr_o[32*IdxW'(count_o)+:32] = (r.i_word0 + 32'(r.sh_i) + w.j - r.own_v)
-                                              << WordLog2;
-              id_o[IdxW'(count_o)] = 1'b1;
-            end
-            count_o = count_o + 1'b1;
-            w.j = w.j + 1;
-          end
-        end
-      end
-      w_next = ss_pkg::walk_next(w.fresh, w.in_ptr, w.row_seq, w.value, w.nky, w.nkx, w.iy, w.ix,
-                                 w.lo, w.lo_rs, w.pix, w.pix_rs, geom_i.step.x, geom_i.step.y,
-                                 geom_i.step.wo, r.next);
-      if (!stop && w.j == total) w = w_next;
+  for (genvar s = 0; s < Steps; s++) begin : g_step
+    ss_pkg::walk_t w_in, w_out;
+    logic stop_in, stop_out;
+    logic [CntW-1:0] count_in, count_out;
+    logic [GlbLanes*32-1:0] addr_in, addr_out;
+    logic [GlbLanes-1:0] id_in, id_out;
+    logic [InAw-1:0] ring_slot;
+    ss_pkg::in_desc_t ring_desc;
+
+    if (s == 0) begin : g_first
+      assign w_in = w0;
+      assign stop_in = !en_i;
+      assign count_in = '0;
+      assign addr_in = '0;
+      assign id_in = '0;
+    end else begin : g_next
+      assign w_in = g_step[s-1].w_out;
+      assign stop_in = g_step[s-1].stop_out;
+      assign count_in = g_step[s-1].count_out;
+      assign addr_in = g_step[s-1].addr_out;
+      assign id_in = g_step[s-1].id_out;
     end
-    unused_positions = ^{r.through, r.vpos0, r.vpos1, r.ipos0, r.ipos1};
-    exhausted_o = !stop;
-    walk_d = w;
+
+    assign ring_desc = ring_q[ring_slot];
+
+    ss_row_step #(
+      .GlbLanes (GlbLanes),
+      .WordBytes(WordBytes),
+      .InDepth  (InDepth)
+    ) u_step (
+      .geom_i     (geom_i),
+      .budget_i   (budget_i),
+      .admitted_i (admitted_i),
+      .ring_slot_o(ring_slot),
+      .ring_desc_i(ring_desc),
+      .w_i        (w_in),
+      .stop_i     (stop_in),
+      .count_i    (count_in),
+      .addr_i     (addr_in),
+      .id_i       (id_in),
+      .w_o        (w_out),
+      .stop_o     (stop_out),
+      .count_o    (count_out),
+      .addr_o     (addr_out),
+      .id_o       (id_out)
+    );
   end
+
+  localparam int unsigned Last = Steps - 1;
+  assign count_o = g_step[Last].count_out;
+  assign addr_o = g_step[Last].addr_out;
+  assign id_o = g_step[Last].id_out;
+  assign exhausted_o = !g_step[Last].stop_out;
+  assign walk_d = g_step[Last].w_out;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) walk_q <= ss_pkg::WalkInit;
