@@ -52,10 +52,6 @@ module ss_mac_slot #(
   output logic [31:0]                     add_val_o
 );
 
-  // Not inlined into its parent: inlined, the block's C++ was 32 MB and simulated 5x slower.
-  // Each instance's logic is still a function of its own in the C++ of Verilator 5.006.
-  /*verilator no_inline_module*/
-
   localparam logic [31:0] WordMask = 32'(WordBytes - 1);
 
   // The read positions of this step's value and ID bytes.
@@ -82,12 +78,12 @@ module ss_mac_slot #(
     row_byte = word[8*b+:8];
   endfunction
 
-  // Module variables: yosys 0.23 reads no struct declared in a procedural block.
-  ss_pkg::walk_t w, w_next;
-  ss_pkg::row_info_t r_next;
+  // A module variable: yosys 0.23 reads no struct declared in a procedural block.
+  ss_pkg::walk_t w;
 
   // A step after the walk stopped passes the walk on unchanged; the work is under `!stop_i` so
-  // that the Verilated step skips it (most of a cycle's steps come after the stop).
+  // that the Verilated step skips it (most of a cycle's steps come after the stop), and the next
+  // row is computed only when the step ends a row.
   always_comb begin
     logic stop, take, last;
     logic [31:0] id, ch;
@@ -100,8 +96,6 @@ module ss_mac_slot #(
     wt_byte = '0;
     id_byte = '0;
     w = w_i;
-    w_next = '0;
-    r_next = '0;
     r_o = r_i;
     stop = stop_i;
     rows_done_o = rows_done_i;
@@ -132,21 +126,18 @@ module ss_mac_slot #(
         w.j = w.j + 1;
       end
       last = ss_pkg::walk_last_row(w.iy, w.ix, w.nky, w.nkx);
-      w_next = ss_pkg::walk_next(w.fresh, w.in_ptr, w.row_seq, w.value, w.nky, w.nkx, w.iy,
-                                 w.ix, w.lo, w.lo_rs, w.pix, w.pix_rs, geom_i.step.x,
-                                 geom_i.step.y, geom_i.step.wo, r_i.next);
-      r_next = ss_pkg::row_info(w_next.iy == 0 && w_next.ix == 0, w_next.lo, w_next.rd.reads,
-                                w_next.rd.v_word, w_next.rd.id_word, w_next.rd.v_pos,
-                                w_next.rd.id_pos, geom_i.row.groups, geom_i.row.id_delta,
-                                geom_i.row.ids, WordLog2);
       if (take && w.j == geom_i.row.groups) begin
         rows_done_o = rows_done_o + 1;
         if (last) begin
           pop_o = 1'b1;
           stop = 1'b1;
         end
-        w = w_next;
-        r_o = r_next;
+        w = ss_pkg::walk_next(w.fresh, w.in_ptr, w.row_seq, w.value, w.nky, w.nkx, w.iy, w.ix,
+                              w.lo, w.lo_rs, w.pix, w.pix_rs, geom_i.step.x, geom_i.step.y,
+                              geom_i.step.wo, r_i.next);
+        r_o = ss_pkg::row_info(w.iy == 0 && w.ix == 0, w.lo, w.rd.reads, w.rd.v_word,
+                               w.rd.id_word, w.rd.v_pos, w.rd.id_pos, geom_i.row.groups,
+                               geom_i.row.id_delta, geom_i.row.ids, WordLog2);
       end
     end
     stop_o = stop;

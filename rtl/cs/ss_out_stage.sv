@@ -8,10 +8,6 @@ module ss_out_stage (
   output logic [31:0] y_o
 );
 
-  // Not inlined into its parent: inlined, the block's C++ was 32 MB and simulated 5x slower.
-  // Each instance's logic is still a function of its own in the C++ of Verilator 5.006.
-  /*verilator no_inline_module*/
-
   assign y_o = ss_pkg::output_stage(x_i, requant_i, shift_i, relu_i);
 
 endmodule

@@ -30,40 +30,36 @@ module ss_row_step #(
   output logic [GlbLanes-1:0]      id_o
 );
 
-  // Not inlined into its parent: inlined, the block's C++ was 32 MB and simulated 5x slower.
-  // Each instance's logic is still a function of its own in the C++ of Verilator 5.006.
-  /*verilator no_inline_module*/
-
   assign ring_slot_o = InAw'(w_i.in_ptr);
 
   // Module variables: yosys 0.23 reads no struct declared in a procedural block.
-  ss_pkg::walk_t w, w_load, w_next;
+  ss_pkg::walk_t w;
   ss_pkg::row_info_t r;
 
-  // A step after the walk stopped passes the walk on unchanged; the work is under `!stop_i` so
-  // that the Verilated step skips it (most of a cycle's steps come after the stop).
+  // A step after the walk stopped, or at a row not admitted yet, passes the walk on unchanged;
+  // the work is under that condition so that the Verilated step skips it (most of a cycle's
+  // steps come after the stop).
   always_comb begin
     logic [31:0] total;
     logic stop;
     total = '0;
     w = w_i;
-    w_load = '0;
-    w_next = '0;
     r = '0;
-    stop = stop_i;
+    stop = 1'b1;
     count_o = count_i;
     addr_o = addr_i;
     id_o = id_i;
-    if (!stop_i) begin
-      if (w.row_seq >= admitted_i) stop = 1'b1;
-      w_load = ss_pkg::walk_load(w.in_ptr, w.row_seq, ring_desc_i.value, ring_desc_i.nky,
-                                 ring_desc_i.nkx, ring_desc_i.lo, ring_desc_i.pix, w.rd);
-      if (!stop && w.fresh) w = w_load;
+    if (!stop_i && w_i.row_seq < admitted_i) begin
+      stop = 1'b0;
+      if (w.fresh) begin
+        w = ss_pkg::walk_load(w.in_ptr, w.row_seq, ring_desc_i.value, ring_desc_i.nky,
+                              ring_desc_i.nkx, ring_desc_i.lo, ring_desc_i.pix, w.rd);
+      end
       r = ss_pkg::row_info(w.iy == 0 && w.ix == 0, w.lo, w.rd.reads, w.rd.v_word,
                            w.rd.id_word, w.rd.v_pos, w.rd.id_pos, geom_i.row.groups,
                            geom_i.row.id_delta, geom_i.row.ids, WordLog2);
       total = r.own_v + r.own_i;
-      if (!stop && w.j < total) begin
+      if (w.j < total) begin
         if (count_o == budget_i) begin
           stop = 1'b1;
         end else begin
@@ -78,10 +74,11 @@ module ss_row_step #(
           w.j = w.j + 1;
         end
       end
-      w_next = ss_pkg::walk_next(w.fresh, w.in_ptr, w.row_seq, w.value, w.nky, w.nkx, w.iy,
-                                 w.ix, w.lo, w.lo_rs, w.pix, w.pix_rs, geom_i.step.x,
-                                 geom_i.step.y, geom_i.step.wo, r.next);
-      if (!stop && w.j == total) w = w_next;
+      if (!stop && w.j == total) begin
+        w = ss_pkg::walk_next(w.fresh, w.in_ptr, w.row_seq, w.value, w.nky, w.nkx, w.iy, w.ix,
+                              w.lo, w.lo_rs, w.pix, w.pix_rs, geom_i.step.x, geom_i.step.y,
+                              geom_i.step.wo, r.next);
+      end
     end
     stop_o = stop;
     w_o = w;
