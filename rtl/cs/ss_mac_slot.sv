@@ -52,6 +52,11 @@ module ss_mac_slot #(
   output logic [31:0]                     add_val_o
 );
 
+  // Inlined into its parent. As a module of its own, every instance's object got from Verilator
+  // 5.006 the temporaries of all the instances' functions, and constructing the 256 MAC steps
+  // took a quarter of a short run.
+  /*verilator inline_module*/
+
   localparam logic [31:0] WordMask = 32'(WordBytes - 1);
 
   // The read positions of this step's value and ID bytes.

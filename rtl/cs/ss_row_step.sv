@@ -30,6 +30,11 @@ module ss_row_step #(
   output logic [GlbLanes-1:0]      id_o
 );
 
+  // Inlined into its parent. As a module of its own, every instance's object got from Verilator
+  // 5.006 the temporaries of all the instances' functions, and constructing the 256 MAC steps
+  // took a quarter of a short run.
+  /*verilator inline_module*/
+
   assign ring_slot_o = InAw'(w_i.in_ptr);
 
   // Module variables: yosys 0.23 reads no struct declared in a procedural block.
