@@ -59,9 +59,8 @@ module ss_drain #(
     end
   end
 
-  // The output stage of each read port's element, gathered in an array and packed by one loop
-  // (connected to slices of `staged`, Verilator would build it by a chain of concatenations).
-  logic [GlbLanes*WordBytes*32-1:0] staged;
+  // The output stage of each read port's element (an array: connected to slices of one packed
+  // vector, the outputs became a chain of wide concatenations in Verilator's C++).
   logic [31:0] stage_y [GlbLanes * WordBytes];
   for (genvar p = 0; p < GlbLanes * WordBytes; p++) begin : g_stage
     ss_out_stage u_stage (
@@ -71,10 +70,6 @@ module ss_drain #(
       .relu_i   (relu_i),
       .y_o      (stage_y[p])
     );
-  end
-
-  always_comb begin
-    for (int unsigned p = 0; p < GlbLanes * WordBytes; p++) staged[32*p+:32] = stage_y[p];
   end
 
   always_comb begin
@@ -104,7 +99,7 @@ module ss_drain #(
           if (byte_addr >= next_d && byte_addr < lim) begin
             // The byte of its element: an int32 is little endian.
             sel = int8_i ? 2'd0 : 2'(byte_addr - out_base_i);
-            v = staged[32*(l*WordBytes+b)+:32];
+            v = stage_y[l*WordBytes+b];
             mask_o[l*WordBytes+b] = 1'b1;
             data_o[8*(l*WordBytes+b)+:8] = v[8*sel+:8];
           end

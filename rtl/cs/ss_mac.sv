@@ -50,16 +50,15 @@ module ss_mac #(
   assign resp_d = resp_base + 32'(resp_count_i);
 
   // The walk at the start of the cycle (yosys 0.23 reads no struct declared in a procedural
-  // block; w_load is computed unconditionally: yosys 0.23 makes a latch of a call under a
-  // condition).
-  ss_pkg::walk_t w0, w_init, w_load;
+  // block).
+  ss_pkg::walk_t w0, w_init;
   ss_pkg::row_info_t r0;
   logic stop0;
 
   assign w_init = start_i ? ss_pkg::WalkInit : walk_q;
-  assign w_load = ss_pkg::walk_load(w_init.in_ptr, w_init.row_seq, front_i.value, front_i.nky,
-                                    front_i.nkx, front_i.lo, front_i.pix, w_init.rd);
-  assign w0 = w_init.fresh && front_valid_i ? w_load : w_init;
+  assign w0 = !(w_init.fresh && front_valid_i) ? w_init :
+              ss_pkg::walk_load(w_init.in_ptr, w_init.row_seq, front_i.value, front_i.nky,
+                                front_i.nkx, front_i.lo, front_i.pix, w_init.rd);
   assign r0 = ss_pkg::row_info(w0.iy == 0 && w0.ix == 0, w0.lo, w0.rd.reads, w0.rd.v_word,
                                w0.rd.id_word, w0.rd.v_pos, w0.rd.id_pos, geom_i.row.groups,
                                geom_i.row.id_delta, geom_i.row.ids, WordLog2);
