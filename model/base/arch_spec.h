@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "model/dram/dram_spec.h"
+#include "model/base/dram_spec.h"
 
 namespace cssim {
 

@@ -1,5 +1,5 @@
 // Engine: advances a set of Units connected by Links, one clock at a time, and skips cycles in
-// which nothing can change. The SystemC top (model/top/sc_top.h) drives the same Step logic from
+// which nothing can change. The SystemC top (model/base/sc_kernel.h) drives the same Step logic from
 // SystemC processes; Run() here is the kernel-free loop. Both must agree cycle for cycle.
 #pragma once
 

@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "model/base/error.h"
-#include "model/cs/packer.h"
+#include "model/compile/packer.h"
 
 namespace cssim {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "model/base/arch_spec.h"
-#include "model/dram/dram_spec.h"
+#include "model/base/dram_spec.h"
 
 namespace cssim {
 

@@ -1,7 +1,7 @@
 #include "model/cosim/harness.h"
 
 #include "model/base/error.h"
-#include "model/top/sc_top.h"
+#include "model/base/sc_kernel.h"
 
 namespace cssim {
 namespace {

@@ -5,7 +5,7 @@
 // One seed makes one run: a real GLB (model/glb, default config) behind the unit's port (16
 // lanes, as the accelerator adds it), a second GLB client stealing banks in bursts (not in every
 // profile), and a list of commands, each a random small conv or linear layer with complementary
-// sparse weights (GenerateWeights) packed by the real packer (model/cs/packer.h: channel-major
+// sparse weights (GenerateWeights) packed by the real packer (model/compile/packer.h: channel-major
 // rows for conv, a random tile of its groups) times a random sorted active list, every region at
 // an unaligned GLB address; commands are fed with random gaps and done is taken with random
 // back-pressure. The profile (seed % 4) picks the mix: 0 mixed; 1 many tiny layers with long

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "model/base/error.h"
-#include "model/cs/packer.h"
+#include "model/compile/packer.h"
 #include "model/ppu/ppu_ops.h"
 
 namespace cssim {

@@ -57,7 +57,7 @@
 #include "model/base/link.h"
 #include "model/base/stats.h"
 #include "model/base/unit.h"
-#include "model/dram/dram_spec.h"
+#include "model/base/dram_spec.h"
 
 namespace cssim {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "model/dram/dram_spec.h"
+#include "model/base/dram_spec.h"
 
 namespace cssim {
 

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "model/base/config.h"
+#include "model/config/config.h"
 #include "model/base/error.h"
 
 namespace cssim {

@@ -7,12 +7,12 @@
 
 #include "model/base/error.h"
 #include "model/compile/compile.h"
-#include "model/cs/packer.h"
+#include "model/compile/packer.h"
 #include "model/dram/dram_mux.h"
 #include "model/ref/data.h"
 #include "model/ref/ref.h"
 #include "model/top/accelerator.h"
-#include "model/top/sc_top.h"
+#include "model/base/sc_kernel.h"
 
 namespace cssim {
 namespace {

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "model/base/config.h"
+#include "model/config/config.h"
 #include "model/base/error.h"
 #include "model/cosim/factory.h"
 #include "model/cosim/regress.h"

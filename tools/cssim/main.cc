@@ -28,9 +28,9 @@
 #include <systemc>
 #include <vector>
 
-#include "model/base/config.h"
+#include "model/config/config.h"
 #include "model/base/error.h"
-#include "model/base/params.h"
+#include "model/config/params.h"
 #include "model/compile/compile.h"
 #include "model/cosim/factory.h"
 #include "model/report/results.h"

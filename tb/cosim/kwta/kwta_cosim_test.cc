@@ -17,7 +17,7 @@
 #include "model/cosim/twin.h"
 #include "model/glb/glb.h"
 #include "model/kwta/kwta.h"
-#include "model/top/sc_top.h"
+#include "model/base/sc_kernel.h"
 #include "tb/common/cosim_test.h"
 
 namespace cssim {

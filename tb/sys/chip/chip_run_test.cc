@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <string>
 
-#include "model/base/config.h"
+#include "model/config/config.h"
 #include "model/chip/chip.h"
 #include "model/top/run.h"
 

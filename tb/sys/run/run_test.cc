@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "model/base/config.h"
+#include "model/config/config.h"
 #include "tb/common/energy_checks.h"
 #include "tb/common/temp_file.h"
 

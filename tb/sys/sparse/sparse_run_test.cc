@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "model/base/config.h"
+#include "model/config/config.h"
 #include "model/base/error.h"
 #include "model/ref/data.h"
 #include "model/top/run.h"

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "model/base/config.h"
+#include "model/config/config.h"
 #include "model/base/error.h"
 #include "model/dram/dram.h"
 #include "model/dram/presets.h"

@@ -1,6 +1,6 @@
 // Config loading: built-ins load, written configs load back equal, and every kind of bad input
 // is one InputError line that names the file and the key path.
-#include "model/base/config.h"
+#include "model/config/config.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@
 #include <utility>
 
 #include "model/base/error.h"
-#include "model/base/params.h"
+#include "model/config/params.h"
 #include "tb/common/temp_file.h"
 
 namespace cssim {

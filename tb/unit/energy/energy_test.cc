@@ -7,7 +7,7 @@
 
 #include <cmath>
 
-#include "model/base/config.h"
+#include "model/config/config.h"
 #include "model/base/error.h"
 
 namespace cssim {

@@ -1,4 +1,4 @@
-#include "model/cs/packer.h"
+#include "model/compile/packer.h"
 
 #include <algorithm>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "model/base/params.h"
+#include "model/config/params.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,4 +1,4 @@
-#include "model/base/config.h"
+#include "model/config/config.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -12,7 +12,7 @@
 #include <type_traits>
 
 #include "model/base/error.h"
-#include "model/base/params.h"
+#include "model/config/params.h"
 #include "model/dram/presets.h"
 
 #ifndef CSSIM_SOURCE_DIR

@@ -1,7 +1,7 @@
 // Unit tier: does the packer overlay each group's kernels into one combined kernel in the
 // compiled fan-in order without losing, duplicating or misplacing a non-zero, count padding and
 // partial groups honestly, reject overlapping masks, and lay out the blocked DRAM arrays?
-#include "model/cs/packer.h"
+#include "model/compile/packer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "model/top/sc_top.h"
+#include "model/base/sc_kernel.h"
 
 #include <exception>
 #include <memory>
