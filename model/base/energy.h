@@ -1,5 +1,5 @@
 // Energy: the per-action table (from energy YAML) and the one model that turns counted actions
-// into energy. Units count actions, never joules (STYLE.md); each Counter with an action names
+// into energy; units count actions, never joules (docs/style.md, section 3). A Counter's action is
 // an action of its group's EnergyRef.component, and that (component, action) pair must be in
 // the table: a missing entry is an error, never a silent default.
 #pragma once

@@ -45,7 +45,7 @@ struct Layer {
   int shift = 0;
   // conv/linear: fraction of each kernel's fan-in that is non-zero (1: dense). Every kernel has
   // exactly nnz() non-zeros, and the masks of each group of pack_n() consecutive output channels
-  // partition the fan-in (complementary sparsity, BACKGROUND.md section 2).
+  // partition the fan-in (complementary sparsity, docs/background.md, section 2).
   double weight_density = 1.0;
   // kwta: keep the kwta_k() largest values of the whole map (ties: lowest HWC index), zero the
   // rest.

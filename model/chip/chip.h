@@ -1,5 +1,5 @@
 // Whole-chip budgets: how many accelerator instances a device's multipliers and on-chip SRAM
-// hold (BACKGROUND.md section 4: "4 dense instances fit, 20 sparse instances fit").
+// hold (docs/background.md, section 4: "4 dense instances fit, 20 sparse instances fit").
 //
 // A ChipSpec (chip YAML, workloads/chip/) is a resource budget, not a floorplan: it counts int8
 // multipliers and SRAM bytes only. Logic (LUTs, flip-flops), routing and clocking are not

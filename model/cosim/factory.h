@@ -1,4 +1,4 @@
-// The swap point (ARCHITECTURE.md): for a unit with an RTL twin, the Twin that stands in the
+// The swap point (docs/design.md, "RTL twins"): for a unit with RTL, the Twin that stands in the
 // Engine in its place under --impl rtl|both, or null when this cssim was built without that
 // block's RTL (the model then stays). The accelerator calls TwinOf for each unit a run uses.
 #pragma once

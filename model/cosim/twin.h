@@ -1,6 +1,6 @@
 // Co-simulation of a model unit with its RTL twin (rtl/<unit>/), Verilated in SystemC mode.
 //
-// A Twin stands in the Engine where the model unit would (the swap point, ARCHITECTURE.md):
+// A Twin takes the model unit's place in the Engine (the swap point, docs/design.md, "RTL twins"):
 // - Impl::kRtl: the Verilated module does the work. The model object still exists, since it owns
 //   the unit's links and counters, but it is never ticked; after every clock edge the RTL's
 //   counters are copied into the model's.

@@ -1,7 +1,7 @@
 // VerilatedTwin<V>: the half of a twin every Verilated block shares. Include only from a twin's
 // .cc file: the Verilated headers pull `systemc.h` (global-namespace names) in.
 //
-// Every RTL block has these ports (STYLE.md naming):
+// Every RTL block has these ports (docs/style.md, section 5):
 //   clk_i, rst_ni     clock, asynchronous active-low reset
 //   busy_o            1 while the block holds work in flight: a clock edge with unchanged inputs
 //                     could change its state or its outputs (the engine then ticks every cycle;

@@ -1,4 +1,4 @@
-// CS engine: sparse weights x dense activations with complementary sparsity (BACKGROUND.md
+// CS engine: sparse weights x dense activations with complementary sparsity (docs/background.md,
 // section 2). cs.lanes rows of multipliers by cs.engines group engines; engine e holds one
 // combined kernel (the overlay of n sparse kernels with disjoint non-zeros) as a value and a
 // kernel ID per entry. The whole engine is one unit: it steps every multiplier of a cycle in a

@@ -1,5 +1,5 @@
 // Sparse-sparse accumulate unit: sparse (CS-packed) weights x sparse activations in scatter form
-// (BACKGROUND.md section 2). Each active input of a k-WTA list fetches the packed weight rows of
+// (docs/background.md, section 2). Each active input of a k-WTA list fetches the packed rows of
 // its valid kernel offsets and does one MAC per group into an accumulator SRAM; after the last
 // input the accumulators leave through the output stage (requantise / ReLU) into the GLB.
 //

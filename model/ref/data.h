@@ -48,7 +48,7 @@ int64_t UniformInt(std::mt19937_64& rng, int64_t lo, int64_t hi);
 // Dense layer (weight_density 1): every value uniform in [kWeightMin, kWeightMax] (so some are
 // zero), drawn in layout order from the value stream.
 //
-// Sparse layer (Layer::sparse_weights()), complementary masks as in BACKGROUND.md section 2:
+// Sparse layer (Layer::sparse_weights()), complementary masks as in docs/background.md, section 2:
 // output channels are taken in groups of N = pack_n() (the last group may be partial). For each
 // group, in order, the mask stream draws a random permutation `perm` of the fan-in positions
 // 0..L-1 (L = fan_in(), position = (c * kh + ky) * kw + kx, i.e. layout order within a kernel)

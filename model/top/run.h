@@ -59,7 +59,7 @@ struct RunResult {
   EnergyTable energy_table;
   std::string mode = "dense";
   Cycle cycles = 0;
-  int64_t dense_macs = 0;         // the network's work computed densely (BACKGROUND.md section 3)
+  int64_t dense_macs = 0;         // the network's work, dense (docs/background.md, section 3)
   int64_t macs = 0;               // MACs performed by the mode's engine
   int64_t pe_count = 0;           // multipliers of the mode's engine (PE array, or CS engine)
   double mac_utilization = 0;     // macs / (cycles * pe_count)

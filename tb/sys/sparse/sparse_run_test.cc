@@ -94,7 +94,7 @@ TEST_P(GscModes, BitExactOnTheModesEnginesWithFewerMacs) {
   EXPECT_LT(r.macs, r.dense_macs);
   // conv1 is on the CS engine in both sparse modes: its input is the network input, not a list.
   EXPECT_EQ(OpOf(r, "conv1").engine, "cs");
-  // BACKGROUND.md section 3: conv1 13 of 25 does not pack; conv2 N = 5; fc1 N = 10 (20); fc2
+  // docs/background.md, section 3: conv1 13 of 25 does not pack; conv2 N = 5; fc1 N = 10 (20); fc2
   // dense, N = 1.
   EXPECT_EQ(OpOf(r, "conv1").pack_n, 1);
   EXPECT_EQ(OpOf(r, "conv2").pack_n, 5);

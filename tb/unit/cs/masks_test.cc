@@ -17,7 +17,7 @@
 namespace cssim {
 namespace {
 
-// The sparse GSC layers (BACKGROUND.md section 3) plus a small linear layer whose last group is
+// The sparse GSC layers (docs/background.md, section 3), a small linear layer whose last group is
 // partial. Indices: 0 conv1 (N=1), 1 conv2 (N=5, 64 % 5 = 4), 2 fc1 (N=10), 3 fc1 super-sparse
 // (N=20), 4 odd (N=3, 7 % 3 = 1).
 Workload SparseLayers(uint64_t seed) {

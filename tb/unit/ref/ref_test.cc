@@ -66,7 +66,7 @@ Layer MakeElementwise(const std::string& name, LayerKind kind, Shape shape, int 
   return l;
 }
 
-// gsc-dense built by hand, shapes from BACKGROUND.md section 3 (not from shape inference), the
+// gsc-dense built by hand, shapes from docs/background.md, section 3 (not shape inference), the
 // shifts as in workloads/networks/gsc-dense.yaml (YamlMatchesHandBuiltGsc keeps them equal).
 Workload HandBuiltGsc() {
   Workload w;
