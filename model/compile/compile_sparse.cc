@@ -102,6 +102,67 @@ std::vector<DmaCmd> SsLoads(const SsCmd& c, const Op& op, bool linear, int64_t K
   return loads;
 }
 
+// What every tile of a sparse-sparse layer shares.
+struct SsPlan {
+  const Group& g;
+  ConvShape s;
+  bool linear = false;
+  int n = 1;       // kernels per group
+  int units = 0;   // groups
+  int ut = 0;      // groups per tile (the last tile may have fewer)
+  int arrays = 1;  // values, and kernel IDs unless n = 1
+  int out_elem = 1;
+  int64_t actives = 0;
+  uint64_t list_bytes = 0;
+};
+
+// The groups per tile: fewest tiles (each re-reads the list) whose list, rows, IDs and outputs
+// fit a GLB half and whose sums fit the accumulators, then equal sizes.
+int SsGroupsPerTile(const CompileContext& cx, const SsPlan& c) {
+  const int64_t M = c.s.m, K = c.s.k, P = int64_t(c.s.ho) * c.s.wo;
+  auto need = [&](int ut) {
+    return c.list_bytes + c.arrays * AlignUp(uint64_t(ut) * K) +
+           AlignUp(uint64_t(P) * std::min<int64_t>(M, int64_t(ut) * c.n) * c.out_elem);
+  };
+  int ut = c.units;
+  while (ut > 1 && (need(ut) > cx.half ||
+                    P * std::min<int64_t>(M, int64_t(ut) * c.n) > cx.arch.cs.accumulators))
+    --ut;
+  if (need(ut) > cx.half) TooSmall(cx, *c.g.main, need(ut));
+  const int tiles = int(CeilDiv(c.units, ut));
+  return int(CeilDiv(c.units, tiles));
+}
+
+// The command of the tile of groups [u0, u0 + n_tile) in the GLB half at `base`: list, values
+// (room for ut groups), IDs (as much), outputs.
+SsCmd SsCmdOf(const SsPlan& c, int u0, int n_tile, uint32_t base) {
+  const ConvShape& s = c.s;
+  SsCmd cmd;
+  cmd.list_base = base;
+  cmd.actives = c.actives;
+  cmd.c = s.c;
+  cmd.h = s.h;
+  cmd.w = s.w;
+  cmd.kh = s.kh;
+  cmd.kw = s.kw;
+  cmd.stride = s.stride;
+  cmd.pad = s.pad;
+  cmd.ho = s.ho;
+  cmd.wo = s.wo;
+  cmd.channel_major = !c.linear;
+  cmd.w_base = base + uint32_t(c.list_bytes);
+  cmd.id_base = cmd.w_base + uint32_t(AlignUp(uint64_t(c.ut) * s.k));
+  cmd.groups = n_tile;
+  cmd.n = c.n;
+  cmd.channels = int(std::min<int64_t>(s.m, int64_t(u0 + n_tile) * c.n) - u0 * c.n);
+  cmd.out_base = cmd.w_base + uint32_t(c.arrays * AlignUp(uint64_t(c.ut) * s.k));
+  cmd.requant = c.g.requant;
+  cmd.shift = c.g.shift;
+  cmd.relu = c.g.relu;
+  cmd.out_elem_bytes = c.out_elem;
+  return cmd;
+}
+
 }  // namespace
 
 // Sparse weights x sparse activations: the producer k-WTA's active list against packed weight
@@ -110,78 +171,42 @@ std::vector<DmaCmd> SsLoads(const SsCmd& c, const Op& op, bool linear, int64_t K
 void CompileSs(const CompileContext& cx, const Group& g, const Group& producer, Op* op) {
   const ArchSpec& a = cx.arch;
   const Layer& l = *g.main;
-  const Layer& last = cx.workload.layers[g.last];
-  const bool linear = l.kind == LayerKind::kLinear;
-  const ConvShape s = ConvShapeOf(l);
-  const int M = s.m;
-  const int64_t K = s.k, P = int64_t(s.ho) * s.wo;
-  const int N = l.pack_n(), units = int(CeilDiv(M, N));
-  const int out_elem = ElemBytes(last.out_type);
-  const int64_t actives = cx.workload.layers[producer.last].kwta_k();
+  SsPlan c{g, ConvShapeOf(l)};
+  c.linear = l.kind == LayerKind::kLinear;
+  c.n = l.pack_n();
+  c.units = int(CeilDiv(c.s.m, c.n));
+  c.arrays = c.n > 1 ? 2 : 1;
+  c.out_elem = ElemBytes(cx.workload.layers[g.last].out_type);
+  c.actives = cx.workload.layers[producer.last].kwta_k();
+  c.list_bytes = AlignUp(uint64_t(c.actives) * kActEntryBytes);
+  const int64_t P = int64_t(c.s.ho) * c.s.wo, PN = P * c.n;
   SetPacking(cx, l, op);
-  if (P * N > a.cs.accumulators)
+  if (PN > a.cs.accumulators)
     throw InputError(a.source, "cs.accumulators",
-                     "layer '" + l.name + "' needs " + std::to_string(P * N) +
+                     "layer '" + l.name + "' needs " + std::to_string(PN) +
                          " accumulators for one group of its " + std::to_string(P) +
                          " output pixels",
-                     ">= " + std::to_string(P * N) + " for " + cx.workload.name);
-  const uint64_t list_bytes = AlignUp(uint64_t(actives) * kActEntryBytes);
-  const int arrays = N > 1 ? 2 : 1;  // values, and kernel IDs unless N = 1
-  auto need = [&](int ut) {
-    return list_bytes + arrays * AlignUp(uint64_t(ut) * K) +
-           AlignUp(uint64_t(P) * std::min<int64_t>(M, int64_t(ut) * N) * out_elem);
-  };
-  // Fewest tiles (each re-reads the list), then equal sizes.
-  int ut = units;
-  while (ut > 1 &&
-         (need(ut) > cx.half || P * std::min<int64_t>(M, int64_t(ut) * N) > a.cs.accumulators))
-    --ut;
-  if (need(ut) > cx.half) TooSmall(cx, l, need(ut));
-  const int tiles = int(CeilDiv(units, ut));
-  ut = int(CeilDiv(units, tiles));
-  cx.program->weight_n_tile[size_t(g.first)] = ut;
-  cx.program->channel_major[size_t(g.first)] = !linear;
-  cx.program->id_rows_aligned[size_t(g.first)] = linear;
-  for (int u0 = 0, ti = 0; u0 < units; u0 += ut, ++ti) {
-    const int n_tile = std::min(ut, units - u0);
-    const int ch0 = u0 * N;
-    const int chs = int(std::min<int64_t>(M, int64_t(u0 + n_tile) * N) - ch0);
+                     ">= " + std::to_string(PN) + " for " + cx.workload.name);
+  c.ut = SsGroupsPerTile(cx, c);
+  cx.program->weight_n_tile[size_t(g.first)] = c.ut;
+  cx.program->channel_major[size_t(g.first)] = !c.linear;
+  cx.program->id_rows_aligned[size_t(g.first)] = c.linear;
+  for (int u0 = 0, ti = 0; u0 < c.units; u0 += c.ut, ++ti) {
+    const int n_tile = std::min(c.ut, c.units - u0);
     Tile t;
     t.half = ti % 2;
-    const uint32_t base = uint32_t(t.half * cx.half);
-    SsCmd c;
-    c.list_base = base;
-    c.actives = actives;
-    c.c = s.c;
-    c.h = s.h;
-    c.w = s.w;
-    c.kh = s.kh;
-    c.kw = s.kw;
-    c.stride = s.stride;
-    c.pad = s.pad;
-    c.ho = s.ho;
-    c.wo = s.wo;
-    c.channel_major = !linear;
-    c.w_base = base + uint32_t(list_bytes);
-    c.id_base = c.w_base + uint32_t(AlignUp(uint64_t(ut) * K));
-    c.groups = n_tile;
-    c.n = N;
-    c.channels = chs;
-    c.out_base = c.w_base + uint32_t(arrays * AlignUp(uint64_t(ut) * K));
-    c.requant = g.requant;
-    c.shift = g.shift;
-    c.relu = g.relu;
-    c.out_elem_bytes = out_elem;
-    t.ss = {c};
-    t.loads = SsLoads(c, *op, linear, K, ut, u0);
+    const SsCmd cmd = SsCmdOf(c, u0, n_tile, uint32_t(t.half * cx.half));
+    t.ss = {cmd};
+    t.loads = SsLoads(cmd, *op, c.linear, c.s.k, c.ut, u0);
+    // Channels [u0 * n, + channels) of every output pixel.
     DmaCmd st;
     st.store = true;
     st.data_type = DataType::kOutput;
-    st.glb_addr = c.out_base;
-    st.dram_addr = op->out_addr + uint64_t(ch0) * out_elem;
+    st.glb_addr = cmd.out_base;
+    st.dram_addr = op->out_addr + uint64_t(u0 * c.n) * c.out_elem;
     st.rows = uint32_t(P);
-    st.row_bytes = uint32_t(chs * out_elem);
-    st.dram_stride = uint64_t(M) * out_elem;
+    st.row_bytes = uint32_t(cmd.channels * c.out_elem);
+    st.dram_stride = uint64_t(c.s.m) * c.out_elem;
     t.stores = {st};
     op->tiles.push_back(std::move(t));
   }
