@@ -2,10 +2,11 @@
 // engine streams packed kernels and their IDs, see compile_sparse.cc for its packing and ID
 // loads), and max-pool / ReLU / requantise on the vector unit.
 #include <algorithm>
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "model/compile/compile_steps.h"
-#include "model/compile/packer.h"
 #include "model/compile/tiling.h"
 
 namespace cssim {
@@ -17,7 +18,7 @@ struct ConvPlan {
   ConvShape s;
   ConvEngine e;
   WsSplit split;
-  ConvTiling tiling;
+  ConvTiling tiling{};  // set once chosen
   int out_elem = 1;
 };
 
@@ -206,9 +207,8 @@ void CompileConv(const CompileContext& cx, const Group& g, Op* op) {
   if (cs) SetPacking(cx, l, op);
   const ConvShape s = ConvShapeOf(l);
   const ConvEngine e = cs ? CsEngine(cx.arch, s, l.pack_n()) : ArrayEngine(cx.arch, s);
-  ConvPlan c{g,  s,
-             e,  SplitReduction(s.k, e.rows, e.rf),
-             {}, ElemBytes(cx.workload.layers[g.last].out_type)};
+  ConvPlan c{g, s, e, SplitReduction(s.k, e.rows, e.rf)};
+  c.out_elem = ElemBytes(cx.workload.layers[g.last].out_type);
   const std::optional<ConvTiling> best = ChooseConvTiling(s, e, c.split, c.out_elem, cx.half);
   if (!best)
     TooSmall(cx, l,
