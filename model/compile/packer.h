@@ -1,4 +1,4 @@
-// Complementary-sparsity packing (the offline "combine" step; docs/background.md).
+// Complementary-sparsity packing (the offline "combine" step, docs/background.md, section 2).
 //
 // A layer's M kernels are taken in groups of N = Layer::pack_n() consecutive output channels
 // (group g holds channels g*N .. g*N+N-1; the last group is partial when N does not divide M).
