@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 
+#include "model/base/error.h"
 #include "model/compile/compile.h"
 #include "tb/unit/compile/small_nets.h"
 
@@ -234,6 +235,37 @@ TEST(CompileSparse, SparseSparseConvTiledByAccumulators) {
     EXPECT_EQ(t.stores[0].row_bytes, 8u);
     EXPECT_EQ(t.stores[0].dram_stride, 16u);
   }
+}
+
+// The CS datapath's limits: the conv above packs N = 4 kernels a group, more than 2 accumulators
+// per engine; and the sparse-sparse conv above needs P x N = 16 x 2 = 32 accumulators for one
+// group, more than 20.
+std::string CompileError(const ArchSpec& a, const Workload& w, Mode mode) {
+  try {
+    Compile(a, w, mode);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(CompileSparse, EngineLimitsAreInputErrors) {
+  ArchSpec a = SmallCs(64);
+  a.cs.max_n = 2;
+  EXPECT_EQ(CompileError(a, MakeWorkload("cs-conv", {MakeConv("conv", {4, 6, 6}, 6, 3, 0.25)}),
+                         Mode::kSparseDense),
+            "small.yaml: cs.max_n: layer 'conv' packs 4 kernels per group, the engine has 2 "
+            "accumulators; allowed: >= 4 for cs-conv");
+  ArchSpec b = SmallCs(4);
+  b.cs.accumulators = 20;
+  const Shape in{2, 4, 4};
+  const Workload w = MakeWorkload(
+      "kwta-conv", {MakeKwta("kwta", in, 0.25), MakeConv("conv", in, 4, 3, 3, 1, 1, 0.5)});
+  EXPECT_EQ(CompileError(b, w, Mode::kSparseSparse),
+            "small.yaml: cs.accumulators: layer 'conv' needs 32 accumulators for one group of its "
+            "16 output pixels; allowed: >= 32 for kwta-conv");
+  // In sparse-dense mode the same conv runs on the CS engine, which keeps no accumulator map.
+  EXPECT_EQ(CompileError(b, w, Mode::kSparseDense), "no error");
 }
 
 // The same k-WTA -> linear network in each mode: the linear runs on the array (dense), on the
