@@ -1,7 +1,9 @@
 // The arch file's keys. Every key is bound to its ArchSpec member; defaults are ArchSpec's
 // member initialisers. Hand-written parts: dram.preset's binding fills all of ArchSpec::dram
-// (so the other dram keys default to the preset's values and only override it), and the two
-// Check() rules below. To add a key: a member in model/base/arch_spec.h and one row here.
+// (so the other dram keys default to the preset's values and only override it), and the
+// Check() rules below (weight RF entries per buffer, GLB rows per bank).
+// To add a key: a member in model/base/arch_spec.h and one row here; a row "foo.bar" of a new
+// section needs a FooSpec member of ArchSpec, and the reader and writer open the section.
 #include "model/base/error.h"
 #include "model/config/keys.h"
 #include "model/dram/presets.h"

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -18,6 +19,7 @@
 
 #include "model/base/arch_spec.h"
 #include "model/base/energy.h"
+#include "model/base/error.h"
 #include "model/base/workload.h"
 #include "model/chip/chip.h"
 #include "model/config/params.h"
@@ -96,6 +98,10 @@ class KeyTable {
   KeyTable& Int(std::string key, std::string unit, double min, double max, Field<Spec, T> f,
                 std::string description) {
     static_assert(std::is_integral_v<T>, "Int binds an integer member");
+    // Every value the schema accepts must fit the member (checked when the table is built).
+    if (min < double(std::numeric_limits<T>::lowest()) ||
+        max > double(std::numeric_limits<T>::max()))
+      throw SimError(kind_ + " key '" + key + "': its range does not fit the member's type");
     Add(IntDef(kind_, std::move(key), std::move(unit), Default(f), min, max,
                std::move(description)));
     BindNumber(f, [](const ParamReader& r, const std::string& k) { return r.Int(k); });
