@@ -116,7 +116,8 @@ bool ProductFits(std::initializer_list<int64_t> factors) {
   return true;
 }
 
-// Reads one layer given the shape and type of its input, and infers its output.
+// Reads one layer given the shape and type of its input, and infers its output. The layer
+// table's bound keys (workload_keys.cc) are read after the type's own keys below.
 Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
   Layer l;
   l.name = r.String("name");
@@ -201,7 +202,6 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       break;
     case LayerKind::kKwta:
       need_int8();
-      l.density = r.Float("density");
       l.out = in;
       l.out_type = in_type;
       break;
@@ -209,11 +209,11 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       if (in_type != ElemType::kInt32)
         throw InputError(r.file(), layer_path,
                          "requant needs int32 input (the output of a conv or linear layer)");
-      l.shift = r.Int("shift");
       l.out = in;
       l.out_type = ElemType::kInt8;
       break;
   }
+  ReadKeys(r, "layers[]", LayerKeys(), l, type);  // the bound keys of this type
   if (!ProductFits({l.out.c, out_h, out_w}))
     throw InputError(r.file(), layer_path,
                      "output " + std::to_string(l.out.c) + "x" + std::to_string(out_h) + "x" +
@@ -398,18 +398,15 @@ std::string ToYaml(const Workload& w) {
           m("out_features", l.out_channels);
           if (l.sparse_weights()) m("weight_density", l.weight_density);
           break;
-        case LayerKind::kKwta:
-          m("density", l.density);
-          break;
         case LayerKind::kMaxPool:
           m("size", l.pool_size)("stride", l.pool_stride);
           break;
+        case LayerKind::kKwta:
         case LayerKind::kRequant:
-          m("shift", l.shift);
-          break;
         case LayerKind::kRelu:
           break;
       }
+      WriteKeys(out, "layers[]", LayerKeys(), l, LayerKindName(l.kind));  // after the above
     }
     const auto type = [](ElemType t) { return t == ElemType::kInt8 ? " int8" : " int32"; };
     out << YAML::Comment(ShapeText(l.in) + type(l.in_type) + " -> " + ShapeText(l.out) +

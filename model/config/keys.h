@@ -163,6 +163,10 @@ class KeyTable {
     rows_.back().keep_when_absent = true;
     return *this;
   }
+  KeyTable& For(std::string applies_to) {  // see ParamDef::applies_to
+    rows_.back().def.applies_to = std::move(applies_to);
+    return *this;
+  }
   KeyTable& Check(std::function<void(const ParamReader&, const Spec&)> check) {
     rows_.back().check = std::move(check);
     return *this;
@@ -212,7 +216,7 @@ class KeyTable {
 // layers[] keys, energy, the energy entries, chip.
 const KeyTable<ArchSpec>& ArchKeys();
 const KeyTable<Workload>& WorkloadKeys();
-const std::vector<ParamDef>& LayerKeys();  // read and written by hand: see workload_keys.cc
+const KeyTable<Layer>& LayerKeys();  // the keys of one layers[] item
 const KeyTable<EnergyTable>& EnergyKeys();
 const KeyTable<EnergyEntry>& EnergyEntryKeys();  // keys under components.<component>.<action>
 const KeyTable<ChipSpec>& ChipKeys();
@@ -223,14 +227,14 @@ std::pair<std::string, std::string> SplitKey(const std::string& key, const std::
 // Reads every bound row of `table` from `r`, the reader of the map whose schema is `prefix`,
 // in table order; rows in a nested map ("glb.banks") are read from r.Map("glb"), opened when
 // the first of its rows is reached (as hand-written code would, so messages come in the same
-// order).
+// order). With `type`, only the rows that list items of that type take.
 template <typename Spec>
-void ReadKeys(const ParamReader& r, const std::string& prefix, const KeyTable<Spec>& table,
-              Spec& s) {
+void ReadKeys(const ParamReader& r, const std::string& prefix, const KeyTable<Spec>& table, Spec& s,
+              const std::string& type = "") {
   std::string open;
   std::optional<ParamReader> section;
   for (const KeyRow<Spec>& row : table.rows()) {
-    if (!row.read) continue;
+    if (!row.read || !AppliesTo(row.def, type)) continue;
     const auto [map, leaf] = SplitKey(row.def.key, prefix);
     if (!map.empty() && map != open) {
       section.emplace(r.Map(map));
@@ -243,14 +247,15 @@ void ReadKeys(const ParamReader& r, const std::string& prefix, const KeyTable<Sp
   }
 }
 
-// Writes every bound row of `table` into the open block map `out`, in table order; the rows of
-// a nested map go into one flow map (one section per line, as the hand-written files are).
+// Writes every bound row of `table` into the open map `out`, in table order; the rows of a
+// nested map go into one flow map (one section per line, as the hand-written files are). With
+// `type`, only the rows that list items of that type take.
 template <typename Spec>
 void WriteKeys(YAML::Emitter& out, const std::string& prefix, const KeyTable<Spec>& table,
-               const Spec& s) {
+               const Spec& s, const std::string& type = "") {
   std::string open;
   for (const KeyRow<Spec>& row : table.rows()) {
-    if (!row.write) continue;
+    if (!row.write || !AppliesTo(row.def, type)) continue;
     const auto [map, leaf] = SplitKey(row.def.key, prefix);
     if (map != open) {
       if (!open.empty()) out << YAML::EndMap;

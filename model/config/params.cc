@@ -30,7 +30,7 @@ std::vector<ParamDef> BuildParams() {
   std::vector<ParamDef> p;
   AppendDefs(ArchKeys(), p);
   AppendDefs(WorkloadKeys(), p);
-  p.insert(p.end(), LayerKeys().begin(), LayerKeys().end());
+  AppendDefs(LayerKeys(), p);
   AppendDefs(EnergyKeys(), p);
   AppendDefs(EnergyEntryKeys(), p);
   AppendDefs(ChipKeys(), p);
@@ -47,6 +47,10 @@ std::string ChildSegment(const std::string& key, const std::string& schema) {
   return rest.substr(0, rest.find_first_of(".["));
 }
 
+bool IsPowerOfTwo(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
+
+}  // namespace
+
 bool AppliesTo(const ParamDef& d, const std::string& type) {
   if (d.applies_to.empty() || type.empty()) return true;
   std::istringstream words(d.applies_to);
@@ -55,10 +59,6 @@ bool AppliesTo(const ParamDef& d, const std::string& type) {
     if (w == type) return true;
   return false;
 }
-
-bool IsPowerOfTwo(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
-
-}  // namespace
 
 const std::vector<ParamDef>& AllParams() {
   static const std::vector<ParamDef> params = BuildParams();

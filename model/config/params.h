@@ -86,6 +86,9 @@ class ParamReader {
   std::string path_, schema_;
 };
 
+// Whether list items of `type` take `d` (see ParamDef::applies_to); every def applies to "".
+bool AppliesTo(const ParamDef& d, const std::string& type);
+
 // Keys that ParamReader accepts under `schema` in files of `kind`, in declaration order
 // (first path segment only: "glb" for "glb.banks"); with `type`, only those that apply to it.
 std::vector<std::string> ChildKeys(const std::string& kind, const std::string& schema,

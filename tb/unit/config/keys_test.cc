@@ -144,6 +144,41 @@ TEST(Keys, EveryTopLevelWorkloadKeyRoundTripsAlone) {
                                 {"layers[]"});
 }
 
+// Each bound layers[] key, in the first built-in layer of a type that takes it.
+TEST(Keys, EveryBoundLayerKeyRoundTripsAlone) {
+  int tested = 0;
+  for (const KeyRow<Layer>& row : LayerKeys().rows()) {
+    if (!row.read) continue;
+    const std::string leaf = row.def.key.substr(std::string("layers[].").size());
+    bool loaded = false;
+    for (const std::string& name : BuiltinNames("workload")) {
+      const YAML::Node base = YAML::Load(ToYaml(LoadWorkload(name)));
+      const YAML::Node layers = base["layers"];
+      for (size_t i = 0; i < layers.size() && !loaded; ++i) {
+        if (!AppliesTo(row.def, layers[i]["type"].Scalar())) continue;
+        for (const std::string& value : OtherValues(row.def, layers[i][leaf].Scalar())) {
+          YAML::Node expected = YAML::Clone(base);
+          expected["layers"][i][leaf] = value;
+          std::string resolved;
+          try {
+            resolved = ToYaml(LoadWorkload(WriteTemp("one_key.yaml", YAML::Dump(expected))));
+          } catch (const InputError&) {
+            continue;
+          }
+          loaded = true;
+          EXPECT_EQ(YAML::Dump(YAML::Load(resolved)), YAML::Dump(expected))
+              << name << " layers[" << i << "]." << leaf << " set to " << value;
+          break;
+        }
+      }
+      if (loaded) break;
+    }
+    EXPECT_TRUE(loaded) << row.def.key << ": no built-in layer takes another value";
+    ++tested;
+  }
+  EXPECT_GT(tested, 0);
+}
+
 // An absent key reads as the default the schema documents (unless "from ..." or required).
 void ExpectDocumentedDefaults(const std::string& kind, const std::string& minimal_yaml,
                               const Resolve& resolve, const std::string& prefix) {
@@ -191,13 +226,19 @@ TEST(Keys, EveryRowIsBoundExceptTheHandWrittenOnes) {
   EXPECT_THAT(UnboundKeys(EnergyEntryKeys()), IsEmpty());
   EXPECT_THAT(UnboundKeys(WorkloadKeys()), ElementsAre("layers"));
   EXPECT_THAT(UnboundKeys(EnergyKeys()), ElementsAre("components"));
+  // The layer keys whose default, member or writing depends on the layer's type or input.
+  EXPECT_THAT(UnboundKeys(LayerKeys()),
+              ElementsAre("layers[].name", "layers[].type", "layers[].out_channels",
+                          "layers[].out_features", "layers[].kernel", "layers[].kernel_h",
+                          "layers[].kernel_w", "layers[].stride", "layers[].pad", "layers[].size",
+                          "layers[].weight_density"));
 }
 
 TEST(Keys, EveryRowIsInTheSchemaWithUnitAndMeaning) {
   std::vector<const ParamDef*> rows;
   for (const auto& r : ArchKeys().rows()) rows.push_back(&r.def);
   for (const auto& r : WorkloadKeys().rows()) rows.push_back(&r.def);
-  for (const ParamDef& d : LayerKeys()) rows.push_back(&d);
+  for (const auto& r : LayerKeys().rows()) rows.push_back(&r.def);
   for (const auto& r : EnergyKeys().rows()) rows.push_back(&r.def);
   for (const auto& r : EnergyEntryKeys().rows()) rows.push_back(&r.def);
   for (const auto& r : ChipKeys().rows()) rows.push_back(&r.def);
