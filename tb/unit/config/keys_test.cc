@@ -1,6 +1,7 @@
-// The key tables against the reader and the writer: every key of every file kind, set alone to
-// a value away from its current one, reads into the spec and is written back as exactly that
-// change (so a row whose reader and writer use different members, or two rows sharing one
+// The key tables against the reader and the writer: every scalar key of every file kind (of
+// layers[], the bound ones; WorkloadToYamlLoadsBackEqual covers the hand-written ones), set
+// alone to a value away from its current one, reads into the spec and is written back as exactly
+// that change (so a row whose reader and writer use different members, or two rows sharing one
 // member, fails), an absent key reads as its documented default, and every row is bound unless
 // the table says it is hand-written.
 #include "model/config/keys.h"
