@@ -12,8 +12,8 @@
 #include <type_traits>
 
 #include "model/base/error.h"
+#include "model/config/keys.h"
 #include "model/config/params.h"
-#include "model/dram/presets.h"
 
 #ifndef CSSIM_SOURCE_DIR
 #error "CSSIM_SOURCE_DIR must be defined by the build (the source tree root)"
@@ -80,93 +80,10 @@ YAML::Node Parse(const std::string& file) {
   }
 }
 
-Dataflow ParseDataflow(const std::string& s) {
-  // The schema has already checked the word against the enum's choices.
-  return s == "os" ? Dataflow::kOutputStationary : Dataflow::kWeightStationary;
-}
-
-// A double-bufferable weight register file (pe or cs): every buffer needs an entry.
-void ReadWeightRf(const ParamReader& r, const std::string& section, int* entries, int* buffers) {
-  *entries = int(r.Int("weight_rf_entries"));
-  *buffers = int(r.Int("weight_buffers"));
-  if (*entries < *buffers)
-    r.Fail(
-        "weight_rf_entries",
-        std::to_string(*entries) + " entries cannot form " + std::to_string(*buffers) + " buffers",
-        ">= " + section + ".weight_buffers");
-}
-
+// The bound keys come from the table (arch_keys.cc), which also holds the rules joining them.
 ArchSpec ReadArch(const std::string& file, const YAML::Node& root) {
-  // Int() values are range-checked against the schema, whose int ranges all fit an int.
   ArchSpec a;
-  const ParamReader r(file, "arch", root, "", "");
-  a.name = r.String("name");
-  a.clock_mhz = r.Float("clock_mhz");
-
-  const ParamReader array = r.Map("array");
-  a.array.rows = array.Int("rows");
-  a.array.cols = array.Int("cols");
-  a.array.dataflow = ParseDataflow(array.String("dataflow"));
-
-  const ParamReader pe = r.Map("pe");
-  ReadWeightRf(pe, "pe", &a.pe.weight_rf_entries, &a.pe.weight_buffers);
-  a.pe.input_rf_entries = pe.Int("input_rf_entries");
-  a.pe.psum_rf_entries = pe.Int("psum_rf_entries");
-
-  const ParamReader glb = r.Map("glb");
-  a.glb.size_kib = glb.Int("size_kib");
-  a.glb.banks = glb.Int("banks");
-  a.glb.bank_width_bytes = glb.Int("bank_width_bytes");
-  // Every bank has the same number of rows, so the capacity must split evenly.
-  const int64_t row_bytes = int64_t(a.glb.banks) * a.glb.bank_width_bytes;
-  if (int64_t(a.glb.size_kib) * 1024 % row_bytes != 0)
-    glb.Fail("size_kib",
-             std::to_string(a.glb.size_kib) + " KiB does not divide into " +
-                 std::to_string(a.glb.banks) + " banks of " +
-                 std::to_string(a.glb.bank_width_bytes) + "-byte rows",
-             "a multiple of banks x bank_width_bytes bytes");
-
-  const ParamReader noc = r.Map("noc");
-  a.noc.input_bus_bytes = noc.Int("input_bus_bytes");
-  a.noc.weight_bus_bytes = noc.Int("weight_bus_bytes");
-  a.noc.output_bus_bytes = noc.Int("output_bus_bytes");
-  a.noc.latency_cycles = noc.Int("latency_cycles");
-
-  a.dma.max_outstanding = r.Map("dma").Int("max_outstanding");
-  a.ppu.lanes = r.Map("ppu").Int("lanes");
-
-  const ParamReader cs = r.Map("cs");
-  a.cs.lanes = cs.Int("lanes");
-  a.cs.engines = cs.Int("engines");
-  a.cs.max_n = cs.Int("max_n");
-  ReadWeightRf(cs, "cs", &a.cs.weight_rf_entries, &a.cs.weight_buffers);
-  a.cs.route_latency_cycles = cs.Int("route_latency_cycles");
-  a.cs.adder_latency_cycles = cs.Int("adder_latency_cycles");
-  a.cs.accumulators = cs.Int("accumulators");
-  a.cs.ss_glb_words = cs.Int("ss_glb_words");
-  const ParamReader kwta = r.Map("kwta");
-  a.kwta.lanes = kwta.Int("lanes");
-  a.kwta.scan_bins_per_cycle = kwta.Int("scan_bins_per_cycle");
-
-  // The preset fills every field; keys given next to it override single fields.
-  const ParamReader dram = r.Map("dram");
-  a.dram = DramPreset(dram.String("preset"));
-  a.dram.preset = dram.String("preset");
-  const auto set = [&](const char* key, int& field) {
-    if (std::optional<int64_t> v = dram.OptInt(key)) field = int(*v);
-  };
-  set("channels", a.dram.channels);
-  set("banks_per_channel", a.dram.banks_per_channel);
-  set("row_bytes", a.dram.row_bytes);
-  set("bus_bytes", a.dram.bus_bytes);
-  set("burst_length", a.dram.burst_length);
-  if (std::optional<double> v = dram.OptFloat("tck_ns")) a.dram.tck_ns = *v;
-  set("t_rcd", a.dram.t_rcd);
-  set("t_cl", a.dram.t_cl);
-  set("t_rp", a.dram.t_rp);
-  set("t_ras", a.dram.t_ras);
-  set("t_wr", a.dram.t_wr);
-  set("queue_depth", a.dram.queue_depth);
+  ReadKeys(ParamReader(file, "arch", root, "", ""), "", ArchKeys(), a);
   return a;
 }
 
@@ -199,7 +116,8 @@ bool ProductFits(std::initializer_list<int64_t> factors) {
   return true;
 }
 
-// Reads one layer given the shape and type of its input, and infers its output.
+// Reads one layer given the shape and type of its input, and infers its output. The layer
+// table's bound keys (workload_keys.cc) are read after the type's own keys below.
 Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
   Layer l;
   l.name = r.String("name");
@@ -284,7 +202,6 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       break;
     case LayerKind::kKwta:
       need_int8();
-      l.density = r.Float("density");
       l.out = in;
       l.out_type = in_type;
       break;
@@ -292,11 +209,11 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       if (in_type != ElemType::kInt32)
         throw InputError(r.file(), layer_path,
                          "requant needs int32 input (the output of a conv or linear layer)");
-      l.shift = r.Int("shift");
       l.out = in;
       l.out_type = ElemType::kInt8;
       break;
   }
+  ReadKeys(r, "layers[]", LayerKeys(), l, type);  // the bound keys of this type
   if (!ProductFits({l.out.c, out_h, out_w}))
     throw InputError(r.file(), layer_path,
                      "output " + std::to_string(l.out.c) + "x" + std::to_string(out_h) + "x" +
@@ -312,10 +229,7 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
 Workload ReadWorkload(const std::string& file, const YAML::Node& root) {
   Workload w;
   const ParamReader r(file, "workload", root, "", "");
-  w.name = r.String("name");
-  w.seed = uint64_t(r.Int("seed"));
-  const ParamReader input = r.Map("input");
-  w.input = {int(input.Int("channels")), int(input.Int("height")), int(input.Int("width"))};
+  ReadKeys(r, "", WorkloadKeys(), w);
   if (!ProductFits({w.input.c, w.input.h, w.input.w}))
     throw InputError(file, "input", ShapeText(w.input) + " has 2^31 or more elements");
 
@@ -343,9 +257,7 @@ Workload ReadWorkload(const std::string& file, const YAML::Node& root) {
 EnergyTable ReadEnergyTable(const std::string& file, const YAML::Node& root) {
   EnergyTable t;
   const ParamReader r(file, "energy", root, "", "");
-  t.name = r.String("name");
-  t.unit = r.String("unit");
-  t.description = r.String("description");
+  ReadKeys(r, "", EnergyKeys(), t);
   const YAML::Node components = r.Raw("components");
   if (!components.IsMap()) r.Fail("components", "expected a map of components");
   std::set<std::string> seen;
@@ -362,11 +274,7 @@ EnergyTable ReadEnergyTable(const std::string& file, const YAML::Node& root) {
       if (!actions.insert(action).second) throw InputError(file, apath, "duplicate key");
       const ParamReader er(file, "energy", a.second, apath, "components.<component>.<action>");
       EnergyEntry& e = t.components[component][action];
-      e.energy = er.Float("energy");
-      e.per_bits = er.Float("per_bits");
-      e.ref_size_bytes = er.Float("ref_size_bytes");
-      e.size_exponent = er.Float("size_exponent");
-      e.source = er.String("source");
+      ReadKeys(er, "components.<component>.<action>", EnergyEntryKeys(), e);
       if (e.size_exponent != 0 && e.ref_size_bytes <= 0)
         er.Fail("ref_size_bytes", "must be > 0 when size_exponent is not 0", "number > 0");
     }
@@ -376,15 +284,7 @@ EnergyTable ReadEnergyTable(const std::string& file, const YAML::Node& root) {
 
 ChipSpec ReadChip(const std::string& file, const YAML::Node& root) {
   ChipSpec c;
-  const ParamReader r(file, "chip", root, "", "");
-  c.name = r.String("name");
-  c.description = r.String("description");
-  c.datasheet = r.String("source");
-  c.multipliers = r.Int("multipliers");
-  c.sram_kib = r.Int("sram_kib");
-  const ParamReader dram = r.Map("dram");
-  c.dram = DramPreset(dram.String("preset"));
-  c.dram.channels = int(dram.Int("channels"));
+  ReadKeys(ParamReader(file, "chip", root, "", ""), "", ChipKeys(), c);
   return c;
 }
 
@@ -426,9 +326,11 @@ class FlowMap {
   YAML::Emitter& out_;
 };
 
-void Begin(YAML::Emitter& out, const std::string& source, const std::string& name) {
-  out << YAML::Comment("resolved from " + source) << YAML::BeginMap;
-  out << YAML::Key << "name" << YAML::Value << name;
+// The source comment, then the document's bound keys.
+template <typename Spec>
+void Begin(YAML::Emitter& out, const KeyTable<Spec>& table, const Spec& s) {
+  out << YAML::Comment("resolved from " + s.source) << YAML::BeginMap;
+  WriteKeys(out, "", table, s);
 }
 
 std::string End(YAML::Emitter& out) {
@@ -470,49 +372,13 @@ EnergyTable LoadEnergyTable(const std::string& name_or_path) {
 
 std::string ToYaml(const ArchSpec& a) {
   YAML::Emitter out;
-  Begin(out, a.source, a.name);
-  out << YAML::Key << "clock_mhz" << YAML::Value << FormatDouble(a.clock_mhz);
-  out << YAML::Key << "array" << YAML::Value;
-  FlowMap{out}("rows", a.array.rows)("cols", a.array.cols)("dataflow",
-                                                           DataflowName(a.array.dataflow));
-  out << YAML::Key << "pe" << YAML::Value;
-  FlowMap{out}("weight_rf_entries", a.pe.weight_rf_entries)("weight_buffers", a.pe.weight_buffers)(
-      "input_rf_entries", a.pe.input_rf_entries)("psum_rf_entries", a.pe.psum_rf_entries);
-  out << YAML::Key << "glb" << YAML::Value;
-  FlowMap{out}("size_kib", a.glb.size_kib)("banks", a.glb.banks)("bank_width_bytes",
-                                                                 a.glb.bank_width_bytes);
-  out << YAML::Key << "noc" << YAML::Value;
-  FlowMap{out}("input_bus_bytes", a.noc.input_bus_bytes)(
-      "weight_bus_bytes", a.noc.weight_bus_bytes)("output_bus_bytes", a.noc.output_bus_bytes)(
-      "latency_cycles", a.noc.latency_cycles);
-  out << YAML::Key << "dma" << YAML::Value;
-  FlowMap{out}("max_outstanding", a.dma.max_outstanding);
-  out << YAML::Key << "ppu" << YAML::Value;
-  FlowMap{out}("lanes", a.ppu.lanes);
-  const CsSpec& cs = a.cs;
-  out << YAML::Key << "cs" << YAML::Value;
-  FlowMap{out}("lanes", cs.lanes)("engines", cs.engines)("max_n", cs.max_n)(
-      "weight_rf_entries", cs.weight_rf_entries)("weight_buffers", cs.weight_buffers)(
-      "route_latency_cycles", cs.route_latency_cycles)(
-      "adder_latency_cycles", cs.adder_latency_cycles)("accumulators", cs.accumulators)(
-      "ss_glb_words", cs.ss_glb_words);
-  out << YAML::Key << "kwta" << YAML::Value;
-  FlowMap{out}("lanes", a.kwta.lanes)("scan_bins_per_cycle", a.kwta.scan_bins_per_cycle);
-  const DramSpec& d = a.dram;
-  out << YAML::Key << "dram" << YAML::Value;
-  FlowMap{out}("preset", d.preset)("channels", d.channels)(
-      "banks_per_channel", d.banks_per_channel)("row_bytes", d.row_bytes)("bus_bytes", d.bus_bytes)(
-      "burst_length", d.burst_length)("tck_ns", d.tck_ns)("t_rcd", d.t_rcd)("t_cl", d.t_cl)(
-      "t_rp", d.t_rp)("t_ras", d.t_ras)("t_wr", d.t_wr)("queue_depth", d.queue_depth);
+  Begin(out, ArchKeys(), a);
   return End(out);
 }
 
 std::string ToYaml(const Workload& w) {
   YAML::Emitter out;
-  Begin(out, w.source, w.name);
-  out << YAML::Key << "seed" << YAML::Value << w.seed;
-  out << YAML::Key << "input" << YAML::Value;
-  FlowMap{out}("channels", w.input.c)("height", w.input.h)("width", w.input.w);
+  Begin(out, WorkloadKeys(), w);
   out << YAML::Key << "layers" << YAML::Value << YAML::BeginSeq;
   for (const Layer& l : w.layers) {
     {
@@ -532,18 +398,15 @@ std::string ToYaml(const Workload& w) {
           m("out_features", l.out_channels);
           if (l.sparse_weights()) m("weight_density", l.weight_density);
           break;
-        case LayerKind::kKwta:
-          m("density", l.density);
-          break;
         case LayerKind::kMaxPool:
           m("size", l.pool_size)("stride", l.pool_stride);
           break;
+        case LayerKind::kKwta:
         case LayerKind::kRequant:
-          m("shift", l.shift);
-          break;
         case LayerKind::kRelu:
           break;
       }
+      WriteKeys(out, "layers[]", LayerKeys(), l, LayerKindName(l.kind));  // after the above
     }
     const auto type = [](ElemType t) { return t == ElemType::kInt8 ? " int8" : " int32"; };
     out << YAML::Comment(ShapeText(l.in) + type(l.in_type) + " -> " + ShapeText(l.out) +
@@ -555,16 +418,14 @@ std::string ToYaml(const Workload& w) {
 
 std::string ToYaml(const EnergyTable& t) {
   YAML::Emitter out;
-  Begin(out, t.source, t.name);
-  out << YAML::Key << "unit" << YAML::Value << t.unit;
-  out << YAML::Key << "description" << YAML::Value << t.description;
+  Begin(out, EnergyKeys(), t);
   out << YAML::Key << "components" << YAML::Value << YAML::BeginMap;
   for (const auto& [component, actions] : t.components) {
     out << YAML::Key << component << YAML::Value << YAML::BeginMap;
     for (const auto& [action, e] : actions) {
-      out << YAML::Key << action << YAML::Value;
-      FlowMap{out}("energy", e.energy)("per_bits", e.per_bits)("ref_size_bytes", e.ref_size_bytes)(
-          "size_exponent", e.size_exponent)("source", e.source);
+      out << YAML::Key << action << YAML::Value << YAML::Flow << YAML::BeginMap;
+      WriteKeys(out, "components.<component>.<action>", EnergyEntryKeys(), e);
+      out << YAML::EndMap;
     }
     out << YAML::EndMap;
   }
@@ -578,13 +439,7 @@ ChipSpec LoadChip(const std::string& name_or_path) {
 
 std::string ToYaml(const ChipSpec& c) {
   YAML::Emitter out;
-  Begin(out, c.source, c.name);
-  out << YAML::Key << "description" << YAML::Value << c.description;
-  out << YAML::Key << "source" << YAML::Value << c.datasheet;
-  out << YAML::Key << "multipliers" << YAML::Value << c.multipliers;
-  out << YAML::Key << "sram_kib" << YAML::Value << c.sram_kib;
-  out << YAML::Key << "dram" << YAML::Value;
-  FlowMap{out}("preset", c.dram.preset)("channels", c.dram.channels);
+  Begin(out, ChipKeys(), c);
   return End(out);
 }
 

@@ -1,6 +1,7 @@
-// Loading the three inputs of a run (arch, workload, energy table) from YAML, and writing them
-// back fully resolved. Keys, types, ranges and defaults come from the schema in params.h; every
-// problem is an InputError naming the file and the key path.
+// Loading the three inputs of a run (arch, workload, energy table) and chip budgets from YAML,
+// and writing them back fully resolved. Keys, types, ranges, defaults and the members they fill
+// come from the key tables in keys.h (the schema in params.h is their rows); every problem is an
+// InputError naming the file and the key path.
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
-// The parameter schema: every key of the arch, workload and energy files, declared once.
-// ParamReader checks a YAML map against it (type, range, unknown keys, defaults) and
-// `cssim list-params` prints it with PrintParams, so the documentation cannot drift from the
-// checks.
+// The parameter schema: every key of the arch, workload, energy and chip files. Its rows are
+// those of the key tables in keys.h, which also bind each key to its C++ member. ParamReader
+// checks a YAML map against it (type, range, unknown keys, defaults) and `cssim list-params`
+// prints it with PrintParams, so the documentation cannot drift from the checks.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -15,7 +15,7 @@
 namespace cssim {
 
 struct ParamDef {
-  std::string file_kind;  // "arch" | "workload" | "energy"
+  std::string file_kind;  // "arch" | "workload" | "energy" | "chip"
   // Dotted path: "glb.size_kib"; list items "layers[].kernel"; free-named map keys in angle
   // brackets, "components.<component>.<action>.energy".
   std::string key;
@@ -85,6 +85,9 @@ class ParamReader {
   YAML::Node node_;
   std::string path_, schema_;
 };
+
+// Whether list items of `type` take `d` (see ParamDef::applies_to); every def applies to "".
+bool AppliesTo(const ParamDef& d, const std::string& type);
 
 // Keys that ParamReader accepts under `schema` in files of `kind`, in declaration order
 // (first path segment only: "glb" for "glb.banks"); with `type`, only those that apply to it.
