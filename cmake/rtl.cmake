@@ -128,9 +128,19 @@ foreach(counters IN LISTS CSSIM_RTL_COUNTERS)
     # The generated C++ is large (MBs per block): -O1 (-O0 for the run-once code) instead of
     # the Release -O3 keeps the build of a fresh clone short.
     OPT_FAST -O1 OPT_SLOW -O0 OPT_GLOBAL -O1)
-  target_include_directories(cssim_rtl PUBLIC ${CMAKE_BINARY_DIR}/rtl/${top})
+  # The block's Verilated headers (V<top>.h) only for its twin's source, the one file that
+  # includes them: no other object's command line depends on which blocks are built.
+  set_property(SOURCE ${CMAKE_SOURCE_DIR}/model/cosim/${top}_twin.cc APPEND PROPERTY
+    INCLUDE_DIRECTORIES ${CMAKE_BINARY_DIR}/rtl/${top})
   list(APPEND CSSIM_RTL_TOPS ${top})
 endforeach()
+# verilate() adds each block's directory to cssim_rtl's PUBLIC include path: keep it for
+# cssim_rtl's own sources and take it off the path of the targets that link cssim_rtl.
+get_target_property(rtl_interface_dirs cssim_rtl INTERFACE_INCLUDE_DIRECTORIES)
+if(rtl_interface_dirs)
+  list(FILTER rtl_interface_dirs EXCLUDE REGEX "^${CMAKE_BINARY_DIR}/rtl/")
+  set_target_properties(cssim_rtl PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${rtl_interface_dirs}")
+endif()
 # The registry of twins (model/cosim/factory.h), in the order of the .counters paths:
 # twin_headers.h includes every block's twin and regression headers (declarations only, the same
 # in every build of the tree); twin_list.inc has one row per block, CSSIM_TWIN(top, Camel) if this
