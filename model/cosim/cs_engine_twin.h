@@ -26,4 +26,7 @@ std::unique_ptr<Twin> MakeCsEngineTwin(CsEngine& model, Link<Beat>& in, Link<Bea
                                        Link<Beat>& id, Impl impl, const CosimOptions& options,
                                        const std::string& instance);
 
+// MakeCsEngineTwin if this cssim is built with the block's RTL, else null (model/cosim/factory.h).
+extern decltype(&MakeCsEngineTwin) const kCsEngineTwin;
+
 }  // namespace cssim

@@ -18,4 +18,7 @@ namespace cssim {
 std::unique_ptr<Twin> MakeKwtaTwin(Kwta& model, Glb::Port& glb, Impl impl,
                                    const CosimOptions& options, const std::string& instance);
 
+// MakeKwtaTwin if this cssim is built with the block's RTL, else null (model/cosim/factory.h).
+extern decltype(&MakeKwtaTwin) const kKwtaTwin;
+
 }  // namespace cssim

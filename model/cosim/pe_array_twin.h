@@ -22,4 +22,7 @@ namespace cssim {
 std::unique_ptr<Twin> MakePeArrayTwin(PeArray& model, Link<Beat>& in, Link<Beat>& weight, Impl impl,
                                       const CosimOptions& options, const std::string& instance);
 
+// MakePeArrayTwin if this cssim is built with the block's RTL, else null (model/cosim/factory.h).
+extern decltype(&MakePeArrayTwin) const kPeArrayTwin;
+
 }  // namespace cssim

@@ -1,7 +1,10 @@
 // Block-level co-simulation regressions: for each RTL block, a random-stimulus harness (random
 // commands and operands, random valid gaps and back-pressure) around the block's twin, seeded.
 // `cssim regress` and the cosim test tier call them; each run needs its own process (SystemC
-// elaborates once per process).
+// elaborates once per process). Each block's model/cosim/<top>_regress.h declares a
+// Run<Camel>Regress (Camel: the top in CamelCase) that takes (seed, impl, options)
+// and returns a RegressResult; the table of FindBlockRegress lists those of the blocks this
+// cssim is built with (the registry of twins, model/cosim/factory.h).
 #pragma once
 
 #include <cstdint>

@@ -21,4 +21,8 @@ namespace cssim {
 std::unique_ptr<Twin> MakeSparseAccumTwin(SparseAccum& model, Glb::Port& glb, Impl impl,
                                           const CosimOptions& options, const std::string& instance);
 
+// MakeSparseAccumTwin if this cssim is built with the block's RTL, else null
+// (model/cosim/factory.h).
+extern decltype(&MakeSparseAccumTwin) const kSparseAccumTwin;
+
 }  // namespace cssim

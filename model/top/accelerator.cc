@@ -2,7 +2,11 @@
 
 #include <algorithm>
 
+#include "model/cosim/cs_engine_twin.h"
 #include "model/cosim/factory.h"
+#include "model/cosim/kwta_twin.h"
+#include "model/cosim/pe_array_twin.h"
+#include "model/cosim/sparse_accum_twin.h"
 
 namespace cssim {
 namespace {
@@ -95,26 +99,28 @@ void Accelerator::AddTo(Engine& e, const std::string& prefix) {
   auto twin = [&](OpEngine used) { return rtl && uses_[size_t(used)]; };
   const std::string inst = root_.name() + ".";
   AddUnit(e, &array_,
-          twin(OpEngine::kArray)
-              ? TwinOf(array_, input_.out(), weight_.out(), impl_, cosim_, inst + "array")
-              : nullptr,
+          twin(OpEngine::kArray) ? TwinOf(kPeArrayTwin, array_, input_.out(), weight_.out(), impl_,
+                                          cosim_, inst + "array")
+                                 : nullptr,
           prefix + "array");
   e.AddUnit(&collector_, prefix + "collector");
   e.AddUnit(&cs_input_, prefix + "cs_input_bus");
   e.AddUnit(&cs_weight_, prefix + "cs_weight_bus");
   e.AddUnit(&cs_id_, prefix + "cs_id_bus");
   AddUnit(e, &cs_,
-          twin(OpEngine::kCs) ? TwinOf(cs_, cs_input_.out(), cs_weight_.out(), cs_id_.out(), impl_,
-                                       cosim_, inst + "cs")
+          twin(OpEngine::kCs) ? TwinOf(kCsEngineTwin, cs_, cs_input_.out(), cs_weight_.out(),
+                                       cs_id_.out(), impl_, cosim_, inst + "cs")
                               : nullptr,
           prefix + "cs");
   e.AddUnit(&cs_collector_, prefix + "cs_collector");
-  AddUnit(
-      e, &ss_,
-      twin(OpEngine::kSparseSparse) ? TwinOf(ss_, ss_port_, impl_, cosim_, inst + "ss") : nullptr,
-      prefix + "ss");
+  AddUnit(e, &ss_,
+          twin(OpEngine::kSparseSparse)
+              ? TwinOf(kSparseAccumTwin, ss_, ss_port_, impl_, cosim_, inst + "ss")
+              : nullptr,
+          prefix + "ss");
   AddUnit(e, &kwta_,
-          twin(OpEngine::kKwta) ? TwinOf(kwta_, kwta_port_, impl_, cosim_, inst + "kwta") : nullptr,
+          twin(OpEngine::kKwta) ? TwinOf(kKwtaTwin, kwta_, kwta_port_, impl_, cosim_, inst + "kwta")
+                                : nullptr,
           prefix + "kwta");
   e.AddUnit(&vector_, prefix + "vector");
   if (dram_)
