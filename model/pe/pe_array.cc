@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "model/base/error.h"
+#include "model/base/test_fault.h"
 
 namespace cssim {
 
@@ -40,7 +41,9 @@ PeArray::PeArray(const ArraySpec& array, const PeSpec& pe, Link<Beat>& in, Link<
       hops_(hop_group_, "hops", "psums", "32-bit psums passed to the PE below", "hop",
             DataType::kPsum),
       stall_cycles_(stats_, "stall_cycles", "cycles",
-                    "cycles a pass was active but no operand beat could be consumed") {}
+                    "cycles a pass was active but no operand beat could be consumed") {
+  drop_mac_ = ActiveTestFault() == TestFault::kDropMac;
+}
 
 void PeArray::Accept() {
   // ws keeps up to `buffers_` passes (one per weight bank); os works on one pass at a time.
@@ -97,13 +100,23 @@ void PeArray::ComputeWs(Cycle now) {
   progress_ = true;
   const int j = int(beat_);
   uint64_t rows_active = 0;
+  bool drop = drop_mac_;  // test fault: the first active row's MAC in column 0 is not done
   for (int r = 0; r < c.rows_used; ++r) {
     if (j >= p.kp_eff[r]) continue;
     ++rows_active;
     const int32_t a = b.v[r];
-    for (int col = 0; col < c.cols_used; ++col) Psum(r, col) += a * int32_t(W(p.bank, r, col, j));
+    int col = 0;
+    if (drop && c.cols_used > 0) {
+      col = 1;
+      drop = false;
+    }
+    for (; col < c.cols_used; ++col) Psum(r, col) += a * int32_t(W(p.bank, r, col, j));
   }
-  const uint64_t m = rows_active * uint64_t(c.cols_used);
+  uint64_t m = rows_active * uint64_t(c.cols_used);
+  if (drop_mac_ && !drop) {  // dropped: one MAC fewer to count
+    --m;
+    drop_mac_ = false;
+  }
   macs_.Add(m);
   w_reads_.Add(m);
   i_reads_.Add(m);
@@ -141,11 +154,21 @@ void PeArray::StepOs() {
     const Beat a = in_.Pop();
     const Beat w = weight_.Pop();
     progress_ = true;
+    bool drop = drop_mac_;  // test fault: PE(0, 0)'s MAC is not done
     for (int r = 0; r < c.rows_used; ++r) {
       const int32_t x = a.v[r];
-      for (int col = 0; col < c.cols_used; ++col) Psum(r, col) += x * int32_t(w.v[col]);
+      int col = 0;
+      if (drop && c.cols_used > 0) {
+        col = 1;
+        drop = false;
+      }
+      for (; col < c.cols_used; ++col) Psum(r, col) += x * int32_t(w.v[col]);
     }
-    const uint64_t m = uint64_t(c.rows_used) * c.cols_used;
+    uint64_t m = uint64_t(c.rows_used) * c.cols_used;
+    if (drop_mac_ && !drop) {  // dropped: one MAC fewer to count
+      --m;
+      drop_mac_ = false;
+    }
     macs_.Add(m);
     w_reads_.Add(m);
     w_writes_.Add(m);

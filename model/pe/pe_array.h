@@ -95,6 +95,8 @@ class PeArray : public Unit {
   std::vector<int32_t> psum_;
   std::deque<std::pair<Cycle, SumBeat>> reduce_;  // ws column reduction pipeline
   bool progress_ = false;
+  // Test-only (model/base/test_fault.h): the next MAC is neither performed nor counted.
+  bool drop_mac_ = false;
 
   StatGroup stats_;
   StatGroup mac_group_, wrf_, irf_, prf_, hop_group_;

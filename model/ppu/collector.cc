@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "model/base/error.h"
+#include "model/base/test_fault.h"
 #include "model/ppu/ppu_ops.h"
 
 namespace cssim {
@@ -23,7 +24,9 @@ Collector::Collector(const std::string& prefix, const PpuSpec& ppu, int output_b
       ops_(stats_, "ops", "elements", "elements requantised / ReLU'd on the way out", "op",
            DataType::kOutput),
       transfers_(bus_stats_, "transfers", "bytes", "psum bytes moved array -> collector",
-                 "transfer", DataType::kPsum) {}
+                 "transfer", DataType::kPsum) {
+  corrupt_output_ = ActiveTestFault() == TestFault::kCorruptOutput;
+}
 
 void Collector::TakeBeat(Cycle now) {
   Command& cmd = cmds_.back();
@@ -74,6 +77,10 @@ void Collector::Compute(Beat& b, Cycle now) {
       StoreElem(&bytes[size_t(col) * c.out_elem_bytes],
                 OutputStage(v[col], c.requant, c.shift, c.relu), c.out_elem_bytes);
     ops_.Add(uint64_t(c.cols));
+    if (corrupt_output_) {  // test fault: the lowest bit of the first element flips
+      bytes[0] ^= 1;
+      corrupt_output_ = false;
+    }
   } else {
     std::memcpy(bytes.data(), v.data(), bytes.size());
   }

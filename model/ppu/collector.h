@@ -111,6 +111,8 @@ class Collector : public Unit {
   Cycle compute_free_ = 0;    // the compute stage is busy until this cycle
   uint32_t cmd_index_ = 0;    // the next command's index
   bool progress_ = false;
+  // Test-only (model/base/test_fault.h): the next output element written is corrupted.
+  bool corrupt_output_ = false;
 
   StatGroup stats_, bus_stats_;
   Counter ops_, transfers_;

@@ -6,12 +6,25 @@
 #include <cstdint>
 #include <cstring>
 
-#include "model/ref/ref.h"
-
 namespace cssim {
 
+// The requantiser as the hardware builds it: a 64-bit adder adds the rounding bit 2^(shift-1)
+// (64 bits, so that x near INT32_MAX cannot overflow), an arithmetic right shift by `shift`
+// (0..62) drops the fraction rounding down, and a saturator clamps to int8. Together: x / 2^shift
+// rounded half up (towards +infinity), then saturated, which is the rounding the reference
+// defines (Requantize, model/ref/ref.h). The reference computes it its own way (floor division);
+// tb/unit/ppu/ppu_ops_test.cc checks the two agree.
+inline int32_t PpuRequantize(int32_t x, int shift) {
+  static_assert((-3 >> 1) == -2, "PpuRequantize needs an arithmetic right shift");
+  int64_t v = x;
+  if (shift > 0) v = (v + (int64_t{1} << (shift - 1))) >> shift;
+  if (v > 127) return 127;
+  if (v < -128) return -128;
+  return int32_t(v);
+}
+
 inline int32_t OutputStage(int32_t x, bool requant, int shift, bool relu) {
-  if (requant) x = Requantize(x, shift);
+  if (requant) x = PpuRequantize(x, shift);
   return relu ? std::max(x, 0) : x;
 }
 

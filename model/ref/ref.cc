@@ -104,6 +104,20 @@ std::vector<int32_t> MaxPool(const Layer& l, const std::vector<int32_t>& in) {
 
 }  // namespace
 
+int32_t Requantize(int32_t x, int shift) {
+  // x / d with d = 2^shift as q + r / d, q = floor(x / d), 0 <= r < d (C++ division truncates
+  // towards zero, so a negative remainder moves q down by one). Half up: q + 1 when r / d >= 1/2.
+  // d <= 2^62 and r < d, so 2 * r cannot overflow.
+  const int64_t d = int64_t{1} << shift;
+  int64_t q = int64_t(x) / d, r = int64_t(x) % d;
+  if (r < 0) {
+    q -= 1;
+    r += d;
+  }
+  if (2 * r >= d) q += 1;
+  return int32_t(std::clamp<int64_t>(q, -128, 127));
+}
+
 std::vector<int64_t> KwtaWinners(const Shape& s, const std::vector<int32_t>& chw, int64_t k) {
   // Rank in HWC order, the hardware's index space: value descending, then index ascending.
   const int64_t n = s.size();

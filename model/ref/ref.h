@@ -13,15 +13,11 @@
 
 namespace cssim {
 
-// The requant step, shared with the hardware post-processing unit so both round the same way:
-// round half up (add 2^(shift-1)), arithmetic shift right by `shift` (0..62), saturate to int8.
-// The sum is formed in 64 bits so that x near INT32_MAX cannot overflow.
-inline int32_t Requantize(int32_t x, int shift) {
-  static_assert((-3 >> 1) == -2, "Requantize needs an arithmetic right shift");
-  int64_t v = x;
-  if (shift > 0) v = (v + (int64_t{1} << (shift - 1))) >> shift;
-  return int32_t(std::clamp<int64_t>(v, -128, 127));
-}
+// The requant step: x / 2^shift rounded half up (towards +infinity: 2.5 -> 3, -2.5 -> -2),
+// then saturated to int8; shift is 0..62. Written as exact rational arithmetic (floor division
+// and a remainder test), on purpose not as the hardware's add-and-shift (PpuRequantize in
+// model/ppu/ppu_ops.h), so that a slip in either shows up as a disagreement.
+int32_t Requantize(int32_t x, int shift);
 
 // k-winners-take-all over a whole map (CHW in and out): keeps the k largest values and zeroes the
 // rest. Ties are broken by the lowest index in HWC order ((y * w + x) * c + ch), the order in

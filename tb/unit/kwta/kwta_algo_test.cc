@@ -127,5 +127,47 @@ TEST(KwtaSelect, MatchesRefWithNegativeWinners) {
   for (int64_t k : {1, 5, 17, 36}) ASSERT_NO_FATAL_FAILURE(ExpectMatchesRef(s, m, k));
 }
 
+// A hand-worked multi-channel case. The map (CHW, 3 channels of 2 x 2):
+//   channel 0: | 5  3 |   channel 1: | 3  7 |   channel 2: | 3  3 |
+//              | 3  1 |              | 2  3 |              | 5 -4 |
+// k = 6. Three values exceed 3 (5, 7, 5), and six equal 3, so the threshold is T = 3 and
+// 6 - 3 = 3 of the six 3s are kept. The tie-break rule: lowest HWC index, (y * 2 + x) * 3 + ch.
+//   values > 3:  (ch0, y0, x0) = 5 -> HWC 0;  (ch1, y0, x1) = 7 -> 4;  (ch2, y1, x0) = 5 -> 8
+//   values == 3: (ch1, y0, x0) -> 1;  (ch2, y0, x0) -> 2;  (ch0, y0, x1) -> 3;
+//                (ch2, y0, x1) -> 5;  (ch0, y1, x0) -> 6;  (ch1, y1, x1) -> 10
+// The three lowest tie indices are 1, 2, 3, so the winners are HWC {0, 1, 2, 3, 4, 8}: pixel
+// (0, 0) keeps all three channels, pixel (0, 1) keeps channels 0 and 1, pixel (1, 0) only
+// channel 2. (In CHW order the first three 3s would be ch0 (0, 1), ch0 (1, 0), ch1 (0, 0): a
+// different answer, so the case also pins which index order breaks ties.)
+const Shape kTieShape{3, 2, 2};
+const std::vector<int32_t> kTieMap = {5, 3, 3, 1, /**/ 3, 7, 2, 3, /**/ 3, 3, 5, -4};
+// The same map as the GLB holds it (HWC: pixel by pixel, channels 0, 1, 2 of each).
+const std::vector<int8_t> kTieHwc = {5, 3, 3, /**/ 3, 7, 3, /**/ 3, 2, 5, /**/ 1, 3, -4};
+const std::vector<int64_t> kTieWinners = {0, 1, 2, 3, 4, 8};
+
+TEST(KwtaHandWorked, MultiChannelTiesAtTheThreshold) {
+  // The unit's algorithm (histogram, threshold search, select) on the HWC map.
+  KwtaHistogram h{};
+  for (int8_t v : kTieHwc) ++h[size_t(v + 128)];
+  const KwtaThreshold t = KwtaSearch(h, 6);
+  EXPECT_EQ(t.value, 3);
+  EXPECT_EQ(t.above, 3);
+  EXPECT_EQ(t.ties, 3);
+  EXPECT_EQ(t.bins_examined, 125);  // bins 127 down to 3
+  EXPECT_EQ(KwtaSelect(kTieHwc.data(), int64_t(kTieHwc.size()), 6), kTieWinners);
+
+  // The reference, on the CHW map.
+  EXPECT_EQ(KwtaWinners(kTieShape, kTieMap, 6), kTieWinners);
+  const std::vector<int32_t> kept = {5, 3, 0, 0, /**/ 3, 7, 0, 0, /**/ 3, 0, 5, 0};
+  EXPECT_EQ(KwtaRef(kTieShape, kTieMap, 6), kept);
+}
+
+TEST(KwtaHandWorked, OneMoreWinnerTakesTheNextTieIndex) {
+  // k = 7: four 3s are kept, the fourth lowest tie index is 5 = (ch2, y0, x1).
+  const std::vector<int64_t> want = {0, 1, 2, 3, 4, 5, 8};
+  EXPECT_EQ(KwtaWinners(kTieShape, kTieMap, 7), want);
+  EXPECT_EQ(KwtaSelect(kTieHwc.data(), int64_t(kTieHwc.size()), 7), want);
+}
+
 }  // namespace
 }  // namespace cssim
