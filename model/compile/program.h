@@ -201,8 +201,12 @@ struct Tile {
 enum class Mode { kDense, kSparseDense, kSparseSparse };
 const char* ModeName(Mode m);  // "dense" | "sparse-dense" | "sparse-sparse"
 
-// The unit an op's work runs on.
+// The unit an op's work runs on. A new engine goes last and becomes kLastOpEngine; tables
+// indexed by engine are sized by kOpEngineCount (no sentinel enumerator: every switch over the
+// engines stays exhaustive without a case for it).
 enum class OpEngine { kArray, kCs, kSparseSparse, kVector, kKwta };
+constexpr OpEngine kLastOpEngine = OpEngine::kKwta;
+constexpr int kOpEngineCount = int(kLastOpEngine) + 1;
 const char* OpEngineName(OpEngine e);  // "array" | "cs" | "ss" | "vector" | "kwta"
 
 struct Op {

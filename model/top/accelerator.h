@@ -8,6 +8,7 @@
 // the engine a mode leaves unused is power-gated (no idle energy).
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 
@@ -98,7 +99,7 @@ class Accelerator {
   Controller controller_;
   Impl impl_ = Impl::kModel;
   CosimOptions cosim_;
-  bool uses_[5] = {};  // per OpEngine: the program has an op on it
+  std::array<bool, kOpEngineCount> uses_ = {};  // per OpEngine: the program has an op on it
   std::vector<std::unique_ptr<Twin>> twins_;
   Engine engine_;
 };

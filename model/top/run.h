@@ -41,7 +41,7 @@ struct CounterValue {
 struct LayerResult {
   std::string name;
   std::string kind;    // layer kinds executed together, e.g. "conv+requant+relu"
-  std::string engine;  // unit that ran it: "array", "cs", "ss", "vector", "kwta"
+  std::string engine;  // unit that ran it: OpEngineName of the op's engine ("array", "cs", ...)
   Cycle cycles = 0;
   int64_t dense_macs = 0;         // the work of the layer computed densely
   int64_t macs = 0;               // MACs the engine performed (non-zero weight operand)

@@ -60,6 +60,14 @@ bool WantsHelp(const po::variables_map& vm, const std::string& usage,
   return true;
 }
 
+Kernel ParseKernel(const std::string& s) {
+  if (s == "systemc") return Kernel::kSystemC;
+  if (s == "direct") return Kernel::kDirect;
+  throw InputError("", "--kernel", "unknown kernel '" + s + "'", "systemc, direct");
+}
+
+const char* KernelName(Kernel k) { return k == Kernel::kSystemC ? "systemc" : "direct"; }
+
 ChildResult InChild(const std::function<std::string()>& body) {
   int fds[2];
   if (pipe(fds) != 0) return {kExitSim, "pipe() failed"};

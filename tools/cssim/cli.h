@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "model/top/run.h"
+
 namespace cssim {
 
 constexpr int kExitOk = 0;
@@ -25,6 +27,10 @@ boost::program_options::variables_map Parse(const std::vector<std::string>& args
                                             const std::string& command);
 bool WantsHelp(const boost::program_options::variables_map& vm, const std::string& usage,
                const boost::program_options::options_description& desc);
+
+// --kernel: "systemc" or "direct"; throws InputError.
+Kernel ParseKernel(const std::string& s);
+const char* KernelName(Kernel k);
 
 // Work done in a child process: SystemC elaborates once per process, so every simulation after
 // the first (the comparison's modes, bench runs, regress cases) gets a fresh process forked

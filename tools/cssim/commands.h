@@ -1,0 +1,30 @@
+// The cssim commands (main.cc keeps the table that names them), one file each:
+// run_command.cc, list_command.cc, list_params_command.cc, bench_command.cc, and regress in
+// cosim.cc. Each takes the arguments after the command word and returns the exit status; bad
+// input is thrown as InputError (or a boost::program_options error) for main.cc to report.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/compile/program.h"
+
+namespace cssim {
+
+int RunCommand(const std::vector<std::string>& args);
+int ListCommand(const std::vector<std::string>& args);
+int ListParamsCommand(const std::vector<std::string>& args);
+int BenchCommand(const std::vector<std::string>& args);
+
+// The default job ('cssim run' with neither --mode nor --workload, and 'cssim bench
+// --default-job'): the dense GSC network on the PE array, and the sparse one on the CS
+// datapath with dense and with sparse activations.
+struct Job {
+  std::string workload;
+  Mode mode;
+};
+inline const Job kComparison[] = {{"gsc-dense", Mode::kDense},
+                                  {"gsc-sparse", Mode::kSparseDense},
+                                  {"gsc-sparse", Mode::kSparseSparse}};
+
+}  // namespace cssim
