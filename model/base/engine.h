@@ -1,6 +1,6 @@
 // Engine: advances a set of Units connected by Links, one clock at a time, and skips cycles in
-// which nothing can change. The SystemC top (model/base/sc_kernel.h) drives the same Step logic from
-// SystemC processes; Run() here is the kernel-free loop. Both must agree cycle for cycle.
+// which nothing can change. The SystemC top (model/base/sc_kernel.h) drives the same Step logic
+// from SystemC processes; Run() here is the kernel-free loop. Both must agree cycle for cycle.
 #pragma once
 
 #include <functional>

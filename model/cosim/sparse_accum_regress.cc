@@ -8,10 +8,10 @@
 
 #include "model/base/arch_spec.h"
 #include "model/base/workload.h"
+#include "model/compile/packer.h"
 #include "model/compile/program.h"
 #include "model/cosim/harness.h"
 #include "model/cosim/sparse_accum_twin.h"
-#include "model/compile/packer.h"
 #include "model/cs/sparse_accum.h"
 #include "model/glb/glb.h"
 #include "model/ppu/ppu_ops.h"

@@ -54,10 +54,10 @@
 #include <string>
 #include <vector>
 
+#include "model/base/dram_spec.h"
 #include "model/base/link.h"
 #include "model/base/stats.h"
 #include "model/base/unit.h"
-#include "model/base/dram_spec.h"
 
 namespace cssim {
 

@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "model/config/config.h"
 #include "model/base/error.h"
+#include "model/config/config.h"
 
 namespace cssim {
 // 13106400 -> "13,106,400", for the summary.

@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "model/config/config.h"
 #include "model/base/error.h"
+#include "model/config/config.h"
 #include "model/cosim/factory.h"
 #include "model/cosim/regress.h"
 #include "model/top/run.h"

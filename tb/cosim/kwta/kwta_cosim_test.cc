@@ -12,12 +12,12 @@
 
 #include "model/base/engine.h"
 #include "model/base/error.h"
+#include "model/base/sc_kernel.h"
 #include "model/cosim/kwta_regress.h"
 #include "model/cosim/kwta_twin.h"
 #include "model/cosim/twin.h"
 #include "model/glb/glb.h"
 #include "model/kwta/kwta.h"
-#include "model/base/sc_kernel.h"
 #include "tb/common/cosim_test.h"
 
 namespace cssim {

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <string>
 
-#include "model/config/config.h"
 #include "model/chip/chip.h"
+#include "model/config/config.h"
 #include "model/top/run.h"
 
 namespace cssim {

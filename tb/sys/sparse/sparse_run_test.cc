@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "model/config/config.h"
 #include "model/base/error.h"
+#include "model/config/config.h"
 #include "model/ref/data.h"
 #include "model/top/run.h"
 #include "tb/common/energy_checks.h"

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "model/config/config.h"
 #include "model/base/error.h"
+#include "model/config/config.h"
 #include "model/dram/dram.h"
 #include "model/dram/presets.h"
 #include "tb/common/temp_file.h"

@@ -7,8 +7,8 @@
 
 #include <cmath>
 
-#include "model/config/config.h"
 #include "model/base/error.h"
+#include "model/config/config.h"
 
 namespace cssim {
 namespace {
