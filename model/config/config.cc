@@ -26,12 +26,6 @@ namespace fs = std::filesystem;
 
 constexpr int64_t kMaxElements = int64_t(1) << 31;  // tensors are indexed with int
 
-std::string Join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string s;
-  for (size_t i = 0; i < items.size(); ++i) s += (i ? sep : "") + items[i];
-  return s;
-}
-
 const char* KindDir(const std::string& kind) {
   if (kind == "arch") return "arch";
   if (kind == "workload") return "networks";

@@ -3,13 +3,14 @@
 #include <limits>
 
 namespace cssim {
-namespace {
 
 std::string Join(const std::vector<std::string>& items, const std::string& sep) {
   std::string s;
   for (size_t i = 0; i < items.size(); ++i) s += (i ? sep : "") + items[i];
   return s;
 }
+
+namespace {
 
 std::string RangeText(const std::string& what, double min, double max) {
   if (max >= kInt64Max) return what + " >= " + FormatDouble(min);

@@ -26,6 +26,9 @@
 
 namespace cssim {
 
+// "a, b, c" from {"a", "b", "c"} and ", " (lists of allowed values in messages).
+std::string Join(const std::vector<std::string>& items, const std::string& sep);
+
 // Upper bounds that read as "no limit but the C++ type's".
 inline constexpr double kIntMax = 2147483647.0;             // fields stored as int
 inline constexpr double kInt64Max = 9223372036854775807.0;  // fields stored as (u)int64

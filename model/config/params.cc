@@ -14,12 +14,6 @@
 namespace cssim {
 namespace {
 
-std::string Join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string s;
-  for (size_t i = 0; i < items.size(); ++i) s += (i ? sep : "") + items[i];
-  return s;
-}
-
 template <typename Spec>
 void AppendDefs(const KeyTable<Spec>& table, std::vector<ParamDef>& p) {
   for (const KeyRow<Spec>& row : table.rows()) p.push_back(row.def);
