@@ -132,7 +132,7 @@ class Reader {
     CheckMap(root, "", {"name", "arch", "workload", "energy", "modes", "seed", "axes"},
              "a map of sweep keys");
     static const std::regex kName(R"(^[A-Za-z0-9_-][A-Za-z0-9._-]*$)");
-    const std::string name_allowed = "letters, digits, '-', '_' and '.', not first";
+    const std::string name_allowed = "letters, digits, '-', '_', '.' (not first)";
     if (!root["name"]) Fail("name", "missing required key", name_allowed);
     s_.name = Scalar(root["name"], "name", name_allowed);
     if (!std::regex_match(s_.name, kName))
@@ -249,7 +249,10 @@ class Reader {
         continue;
       }
       const size_t size = child.IsSequence() ? child.size() : 0;
-      const std::string& applies = key.def->applies_to;
+      std::string applies = key.def->applies_to;
+      std::replace(applies.begin(), applies.end(), ' ', ',');
+      for (size_t p = applies.find(','); p != std::string::npos; p = applies.find(',', p + 2))
+        applies.insert(p + 1, " ");
       const std::string last = segs.back().name;
       if (segs[i].index == -1) {
         bool any = false;
@@ -375,8 +378,12 @@ class Reader {
     if (r.scale == "linear" && type == "int")
       Fail(Child(where, "scale"), "linear draws reals; " + key.text + " takes integers",
            "int, log2");
-    const Value lo = ReadValue(key, n["min"], Child(where, "min"));
-    const Value hi = ReadValue(key, n["max"], Child(where, "max"));
+    const auto scalar = [&](const char* m) {
+      const YAML::Node v = n[m];
+      if (!v.IsScalar()) Fail(Child(where, m), "expected a single value", key.def->allowed);
+      return Value{YAML::Clone(v), v.Scalar(), Child(where, m)};
+    };
+    const Value lo = scalar("min"), hi = scalar("max");
     const auto number = [&](const Value& v) {
       char* end = nullptr;
       const double d = std::strtod(v.text.c_str(), &end);
@@ -392,6 +399,8 @@ class Reader {
     r.min = number(lo);
     r.max = number(hi);
     if (r.max < r.min) Fail(hi.where, "is less than min", "max >= min");
+    CheckValue(key, lo);
+    CheckValue(key, hi);
     r.lo = r.scale == "log2" ? int64_t(std::log2(r.min) + 0.5) : int64_t(r.min);
     r.hi = r.scale == "log2" ? int64_t(std::log2(r.max) + 0.5) : int64_t(r.max);
     return r;
