@@ -67,10 +67,12 @@ std::vector<Segment> Segments(const std::string& path) {
   }
 }
 
-// The schema def whose key matches `path` segment by segment ("[N]" matches "[]", an
-// angle-bracket segment any name), or null.
+// The schema def of `path`: FindParam with layer indices written "[]", else the def whose key
+// matches segment by segment with an angle-bracket segment matching any name; or null.
 const ParamDef* FindDef(const std::string& kind, const std::string& path) {
   if (path.find('<') != std::string::npos) return nullptr;
+  static const std::regex kIndex(R"(\[[0-9]+\])");
+  if (const ParamDef* d = FindParam(kind, std::regex_replace(path, kIndex, "[]"))) return d;
   const std::vector<Segment> segs = Segments(path);
   for (const ParamDef& d : AllParams()) {
     if (d.file_kind != kind) continue;
