@@ -1,5 +1,6 @@
 // Expanding a read spec (spec_read.cc) into the manifest: the nested loops of spec.h, each
-// point's configs loaded and resolved by the config loaders, ids, duplicates dropped.
+// point's configs loaded and resolved by the config loaders and compiled, ids, duplicates
+// dropped; and the helpers both files use (a key set in or read from a YAML node, the loaders).
 #include "model/sweep/spec.h"
 
 #include <cmath>
@@ -122,6 +123,71 @@ void CheckCompiles(const Spec& s, const Combination& c, const std::string& mode_
 }
 
 }  // namespace
+
+std::string LoadResolved(const Spec& s, int kind, const YAML::Node& root, const std::string& source,
+                         Loaded* out) {
+  const std::string& file = s.base[kind].file;
+  if (kind == 2) return ToYaml(EnergyTableFromYaml(root, file, source));
+  if (kind == 0) {
+    ArchSpec a = ArchFromYaml(root, file, source);
+    const std::string yaml = ToYaml(a);
+    if (out) out->arch = std::move(a);
+    return yaml;
+  }
+  Workload w = WorkloadFromYaml(root, file, source);
+  const std::string yaml = ToYaml(w);
+  if (out) out->workload = std::move(w);
+  return yaml;
+}
+
+namespace {
+
+void Set(YAML::Node n, const std::vector<Segment>& segs, size_t i, const ParamDef& def,
+         const YAML::Node& value) {
+  const Segment& seg = segs[i];
+  if (i + 1 == segs.size()) {
+    n[seg.name] = YAML::Clone(value);
+    return;
+  }
+  YAML::Node child = n[seg.name];
+  if (!seg.indexed) return Set(child, segs, i + 1, def, value);
+  if (!child.IsSequence()) throw SimError("sweep: " + seg.name + " is not a list");
+  for (size_t j = 0; j < child.size(); ++j) {
+    const bool take =
+        seg.index < 0 ? AppliesTo(def, child[j]["type"].Scalar()) : int64_t(j) == seg.index;
+    if (take) Set(child[j], segs, i + 1, def, value);
+  }
+}
+
+}  // namespace
+
+void SetKey(YAML::Node root, const KeyRef& key, const YAML::Node& value) {
+  Set(root, Segments(key.path), 0, *key.def, value);
+}
+
+std::string GetKey(const YAML::Node& resolved, const KeyRef& key) {
+  YAML::Node n = YAML::Clone(resolved);
+  for (const Segment& seg : Segments(key.path)) {
+    if (!n.IsMap() || !n[seg.name]) return "";
+    n.reset(n[seg.name]);
+    if (seg.indexed) {
+      if (!n.IsSequence() || seg.index < 0 || size_t(seg.index) >= n.size()) return "";
+      n.reset(n[seg.index]);
+    }
+  }
+  return n.IsScalar() ? n.Scalar() : "";
+}
+
+std::string LoaderProblem(const Spec& s, int kind, const std::exception& e,
+                          const std::string& source) {
+  const std::string m = e.what();
+  for (const std::string& name : {s.base[kind].file, source}) {
+    const std::string prefix = name + ": ";
+    if (!name.empty() && m.rfind(prefix, 0) == 0)
+      return std::string(kKindNames[kind]) + "." + m.substr(prefix.size());
+  }
+  return std::string(kKindNames[kind]) + ": " + m;
+}
 
 Expansion ExpandSpec(const std::string& spec_file) {
   const Spec s = ReadSpec(spec_file);

@@ -38,35 +38,6 @@ bool IsPath(const std::string& s) {
   return s.find('/') != std::string::npos || ends(".yaml") || ends(".yml");
 }
 
-// One segment of a key path: "glb", "layers[2]" (index 2) or "layers[]" (index -1).
-struct Segment {
-  std::string name;
-  bool indexed = false;
-  int64_t index = -1;
-};
-
-std::vector<Segment> Segments(const std::string& path) {
-  static const std::regex kIndexed(R"(^([A-Za-z0-9_]+)\[([0-9]*)\]$)");
-  std::vector<Segment> segs;
-  size_t begin = 0;
-  while (true) {
-    const size_t dot = path.find('.', begin);
-    const std::string s = path.substr(begin, dot == std::string::npos ? dot : dot - begin);
-    Segment seg;
-    std::smatch m;
-    if (std::regex_match(s, m, kIndexed)) {
-      seg.name = m[1];
-      seg.indexed = true;
-      if (m[2].length() > 0) seg.index = m[2].length() > 9 ? -2 : std::stoll(m[2]);
-    } else {
-      seg.name = s;
-    }
-    segs.push_back(seg);
-    if (dot == std::string::npos) return segs;
-    begin = dot + 1;
-  }
-}
-
 // The schema def of `path`: FindParam with layer indices written "[]", else the def whose key
 // matches segment by segment with an angle-bracket segment matching any name; or null.
 const ParamDef* FindDef(const std::string& kind, const std::string& path) {
@@ -526,69 +497,26 @@ Spec ReadSpec(const std::string& file) {
   return s;
 }
 
-std::string LoadResolved(const Spec& s, int kind, const YAML::Node& root, const std::string& source,
-                         Loaded* out) {
-  const std::string& file = s.base[kind].file;
-  if (kind == 2) return ToYaml(EnergyTableFromYaml(root, file, source));
-  if (kind == 0) {
-    ArchSpec a = ArchFromYaml(root, file, source);
-    const std::string yaml = ToYaml(a);
-    if (out) out->arch = std::move(a);
-    return yaml;
-  }
-  Workload w = WorkloadFromYaml(root, file, source);
-  const std::string yaml = ToYaml(w);
-  if (out) out->workload = std::move(w);
-  return yaml;
-}
-
-namespace {
-
-void Set(YAML::Node n, const std::vector<Segment>& segs, size_t i, const ParamDef& def,
-         const YAML::Node& value) {
-  const Segment& seg = segs[i];
-  if (i + 1 == segs.size()) {
-    n[seg.name] = YAML::Clone(value);
-    return;
-  }
-  YAML::Node child = n[seg.name];
-  if (!seg.indexed) return Set(child, segs, i + 1, def, value);
-  if (!child.IsSequence()) throw SimError("sweep: " + seg.name + " is not a list");
-  for (size_t j = 0; j < child.size(); ++j) {
-    const bool take =
-        seg.index < 0 ? AppliesTo(def, child[j]["type"].Scalar()) : int64_t(j) == seg.index;
-    if (take) Set(child[j], segs, i + 1, def, value);
-  }
-}
-
-}  // namespace
-
-void SetKey(YAML::Node root, const KeyRef& key, const YAML::Node& value) {
-  Set(root, Segments(key.path), 0, *key.def, value);
-}
-
-std::string GetKey(const YAML::Node& resolved, const KeyRef& key) {
-  YAML::Node n = YAML::Clone(resolved);
-  for (const Segment& seg : Segments(key.path)) {
-    if (!n.IsMap() || !n[seg.name]) return "";
-    n.reset(n[seg.name]);
-    if (seg.indexed) {
-      if (!n.IsSequence() || seg.index < 0 || size_t(seg.index) >= n.size()) return "";
-      n.reset(n[seg.index]);
+std::vector<Segment> Segments(const std::string& path) {
+  static const std::regex kIndexed(R"(^([A-Za-z0-9_]+)\[([0-9]*)\]$)");
+  std::vector<Segment> segs;
+  size_t begin = 0;
+  while (true) {
+    const size_t dot = path.find('.', begin);
+    const std::string s = path.substr(begin, dot == std::string::npos ? dot : dot - begin);
+    Segment seg;
+    std::smatch m;
+    if (std::regex_match(s, m, kIndexed)) {
+      seg.name = m[1];
+      seg.indexed = true;
+      if (m[2].length() > 0) seg.index = m[2].length() > 9 ? -2 : std::stoll(m[2]);
+    } else {
+      seg.name = s;
     }
+    segs.push_back(seg);
+    if (dot == std::string::npos) return segs;
+    begin = dot + 1;
   }
-  return n.IsScalar() ? n.Scalar() : "";
-}
-
-std::string LoaderProblem(const Spec& s, int kind, const std::exception& e,
-                          const std::string& source) {
-  const std::string m = e.what();
-  for (const std::string& name : {s.base[kind].file, source}) {
-    const std::string prefix = name + ": ";
-    if (!name.empty() && m.rfind(prefix, 0) == 0)
-      return std::string(kKindNames[kind]) + "." + m.substr(prefix.size());
-  }
-  return std::string(kKindNames[kind]) + ": " + m;
 }
 
 }  // namespace cssim::sweep

@@ -57,6 +57,14 @@ struct Spec {
   std::vector<Derived> derived;
 };
 
+// One segment of a key path: "glb", "layers[2]" (index 2) or "layers[]" (index -1).
+struct Segment {
+  std::string name;
+  bool indexed = false;
+  int64_t index = -1;
+};
+std::vector<Segment> Segments(const std::string& path);
+
 // Reads and checks the spec (each swept value alone on its base file); throws InputError.
 Spec ReadSpec(const std::string& file);
 

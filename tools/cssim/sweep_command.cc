@@ -49,7 +49,8 @@ void PrintDryRun(std::ostream& os, const sweep::Expansion& ex) {
   std::string columns;
   for (const std::string& c : m.columns) columns += (columns.empty() ? "" : ", ") + c;
   os << "sweep " << m.name << ": " << m.points.size()
-     << " points; columns: " << (columns.empty() ? "(none)" : columns) << "\n";
+     << (m.points.size() == 1 ? " point" : " points")
+     << "; columns: " << (columns.empty() ? "(none)" : columns) << "\n";
   if (!ex.duplicates.empty()) {
     os << ex.duplicates.size() << " of " << ex.expanded
        << " expanded points dropped as duplicates (the same resolved configs, mode and seed as "
