@@ -43,14 +43,16 @@
 // Expansion order: nested loops, outermost first: the grid's keys in spec order, then the zip
 // groups, then the random samples, then the modes (innermost). Derived keys are computed last
 // for each point, from its resolved config (a key the axes do not set has its base value). The
-// manifest's columns: the grid, zip, random and derived keys in spec order, then "mode" when
-// more than one mode is given.
+// manifest's columns: the grid's keys, the zip groups' keys, the random keys and the derived
+// keys, in that order (each in spec order), then "mode" when more than one mode is given.
 //
 // Errors are InputErrors naming the spec file and the spec's key path (`axes.grid[1].key`,
 // `axes.zip[0][arch.array.cols]`, `axes.random.keys[arch.glb.banks].min`,
 // `axes.derived[arch.cs.engines]`, or `axes` for a point whose combination of values fails).
 // Values are checked by the config loaders themselves (model/config/config.h, ArchFromYaml
-// etc.): each swept value alone on its base file, then every point's whole config.
+// etc.): each swept value alone on its base file, then every point's whole config, which is
+// also compiled for its mode (a layer whose smallest tile does not fit the GLB fails here, not
+// when the point runs).
 //
 // Point id: FNV-1a 64 (offset 14695981039346656037, prime 1099511628211) over CanonicalText(),
 // written as 16 lowercase hex digits. Two points with the same id are the same point: the
