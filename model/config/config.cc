@@ -284,17 +284,22 @@ ChipSpec ReadChip(const std::string& file, const YAML::Node& root) {
 
 // Any yaml-cpp error while walking a parsed document still becomes a one-line InputError.
 template <typename T>
+T FromYaml(const YAML::Node& root, const std::string& file, const std::string& source,
+           T (*read)(const std::string&, const YAML::Node&)) {
+  try {
+    T value = read(file, root);
+    value.source = source;
+    return value;
+  } catch (const YAML::Exception& e) {
+    throw InputError(file, Where(e.mark), e.msg);
+  }
+}
+
+template <typename T>
 T Load(const std::string& kind, const std::string& name_or_path,
        T (*read)(const std::string&, const YAML::Node&)) {
   const Input in = Resolve(kind, name_or_path);
-  const YAML::Node root = Parse(in.file);
-  try {
-    T value = read(in.file, root);
-    value.source = in.source;
-    return value;
-  } catch (const YAML::Exception& e) {
-    throw InputError(in.file, Where(e.mark), e.msg);
-  }
+  return FromYaml<T>(Parse(in.file), in.file, in.source, read);
 }
 
 // Flow maps keep one component per line, as the hand-written files do.
@@ -425,6 +430,27 @@ std::string ToYaml(const EnergyTable& t) {
   }
   out << YAML::EndMap;
   return End(out);
+}
+
+ConfigFile ResolveConfig(const std::string& kind, const std::string& name_or_path) {
+  const Input in = Resolve(kind, name_or_path);
+  return {in.file, in.source};
+}
+
+YAML::Node ParseConfig(const std::string& file) { return Parse(file); }
+
+ArchSpec ArchFromYaml(const YAML::Node& root, const std::string& file, const std::string& source) {
+  return FromYaml<ArchSpec>(root, file, source, ReadArch);
+}
+
+Workload WorkloadFromYaml(const YAML::Node& root, const std::string& file,
+                          const std::string& source) {
+  return FromYaml<Workload>(root, file, source, ReadWorkload);
+}
+
+EnergyTable EnergyTableFromYaml(const YAML::Node& root, const std::string& file,
+                                const std::string& source) {
+  return FromYaml<EnergyTable>(root, file, source, ReadEnergyTable);
 }
 
 ChipSpec LoadChip(const std::string& name_or_path) {

@@ -4,6 +4,8 @@
 // InputError naming the file and the key path.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <string>
 #include <vector>
 
@@ -26,6 +28,23 @@ std::vector<std::string> BuiltinNames(const std::string& kind);
 ArchSpec LoadArch(const std::string& name_or_path);
 Workload LoadWorkload(const std::string& name_or_path);  // fills every Layer's shapes and types
 EnergyTable LoadEnergyTable(const std::string& name_or_path);
+
+// The loaders in two steps, for callers that edit the document in between (model/sweep).
+// ResolveConfig names the file LoadArch(name_or_path) etc. would read and the `source` they
+// would give (the same errors for an unknown built-in); ParseConfig parses it with the same
+// errors; the *FromYaml functions check a parsed document exactly as the loaders do, `file`
+// naming it in messages.
+struct ConfigFile {
+  std::string file;    // the path read
+  std::string source;  // the path, or "builtin:<name>"
+};
+ConfigFile ResolveConfig(const std::string& kind, const std::string& name_or_path);
+YAML::Node ParseConfig(const std::string& file);
+ArchSpec ArchFromYaml(const YAML::Node& root, const std::string& file, const std::string& source);
+Workload WorkloadFromYaml(const YAML::Node& root, const std::string& file,
+                          const std::string& source);
+EnergyTable EnergyTableFromYaml(const YAML::Node& root, const std::string& file,
+                                const std::string& source);
 
 // Fully resolved YAML (every key, DRAM preset expanded) that loads back to an equal value. The
 // source goes in a leading comment; workload layers carry their inferred shapes as comments.

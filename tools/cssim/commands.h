@@ -1,7 +1,8 @@
 // The cssim commands (main.cc keeps the table that names them), one file each:
-// run_command.cc, list_command.cc, list_params_command.cc, bench_command.cc, and regress in
-// cosim.cc. Each takes the arguments after the command word and returns the exit status; bad
-// input is thrown as InputError (or a boost::program_options error) for main.cc to report.
+// run_command.cc, list_command.cc, list_params_command.cc, bench_command.cc, sweep_command.cc,
+// and regress in cosim.cc. Each takes the arguments after the command word and returns the exit
+// status; bad input is thrown as InputError (or a boost::program_options error) for main.cc to
+// report.
 #pragma once
 
 #include <string>
@@ -15,6 +16,7 @@ int RunCommand(const std::vector<std::string>& args);
 int ListCommand(const std::vector<std::string>& args);
 int ListParamsCommand(const std::vector<std::string>& args);
 int BenchCommand(const std::vector<std::string>& args);
+int SweepCommand(const std::vector<std::string>& args);
 
 // The default job ('cssim run' with neither --mode nor --workload, and 'cssim bench
 // --default-job'): the dense GSC network on the PE array, and the sparse one on the CS

@@ -7,6 +7,7 @@
 //   cssim list              built-in architectures, workloads and energy tables
 //   cssim list-params       every configuration key with type, unit, default and range
 //   cssim bench [options]   simulation speed of both kernels on the built-in architectures
+//   cssim sweep SPEC        expand a sweep spec into points and run them (--dry-run: print them)
 //
 // Exit status: 0 success; 2 bad input (a one-line "cssim: error: ..." on stderr naming the file
 // and key, or the option); 3 a simulation error (a cssim bug or an impossible schedule).
@@ -48,6 +49,8 @@ const Command kCommands[] = {
     {"list-params", "print every configuration key with its unit, default and range",
      ListParamsCommand},
     {"bench", "measure simulation speed on the built-in architectures", BenchCommand},
+    {"sweep", "expand a sweep spec into design points and run them (--dry-run: list them)",
+     SweepCommand},
     {"regress", "run every RTL block against its model in lockstep (co-simulation)",
      RegressCommand},
 };
