@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/base/error.h"
+#include "tb/common/sqlite_rows.h"
 #include "tb/common/temp_file.h"
 
 namespace cssim::sweep {
@@ -30,25 +31,7 @@ class StoreTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // The rows of an SQL query, each as its fields joined with '|' (NULL as "NULL").
-  std::vector<std::string> Query(const std::string& sql) const {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_stmt* s = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sql;
-    std::vector<std::string> rows;
-    while (s && sqlite3_step(s) == SQLITE_ROW) {
-      std::string row;
-      for (int i = 0; i < sqlite3_column_count(s); ++i) {
-        const unsigned char* t = sqlite3_column_text(s, i);
-        row += (i ? "|" : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
-      }
-      rows.push_back(row);
-    }
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return rows;
-  }
+  std::vector<std::string> Query(const std::string& sql) const { return SqliteRows(db_, sql); }
 
   static SweepPoint Point(int index, const std::string& id, const std::string& rows,
                           const std::string& mode) {
