@@ -39,6 +39,7 @@ class InterruptGuard {
     g_interrupted = 0;
     struct sigaction sa = {};
     sa.sa_handler = OnInterrupt;
+    sa.sa_flags = SA_RESTART;  // waitpid and SQLite's I/O carry on; the loop sees the flag
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
@@ -76,6 +77,12 @@ std::string LastLine(const fs::path& path) {
     if (!line.empty()) last = line;
   }
   return last;
+}
+
+// Waits for a child that has been killed or has ended.
+void Reap(pid_t pid, int* status) {
+  while (waitpid(pid, status, 0) < 0 && errno == EINTR) {
+  }
 }
 
 // A point whose child process is running.
@@ -242,6 +249,9 @@ class Progress {
 int RunSweep(const SweepManifest& m, const SweepOptions& o) {
   const fs::path out(o.out_dir), points = fs::path(o.out_dir) / "points";
   std::error_code ec;
+  if (access(o.cssim_bin.c_str(), X_OK) != 0)
+    throw InputError(o.cssim_bin, "", "cannot run it: " + std::string(std::strerror(errno)),
+                     "the cssim binary");
   fs::create_directories(points, ec);
   if (ec) throw InputError(o.out_dir, "", "cannot create the sweep's directory: " + ec.message());
   Store store((out / "sweep.sqlite").string(), m.name, m.columns);
@@ -266,7 +276,7 @@ int RunSweep(const SweepManifest& m, const SweepOptions& o) {
   // Kills every running child (SIGKILL to its process group) and reaps it.
   auto kill_all = [&] {
     for (const Running& r : running) kill(-r.pid, SIGKILL);
-    for (const Running& r : running) waitpid(r.pid, nullptr, 0);
+    for (const Running& r : running) Reap(r.pid, nullptr);
     running.clear();
   };
   try {
@@ -289,7 +299,7 @@ int RunSweep(const SweepManifest& m, const SweepOptions& o) {
             continue;
           }
           kill(-r.pid, SIGKILL);
-          waitpid(r.pid, &status, 0);
+          Reap(r.pid, &status);
           problem = "timeout after " + Num(o.timeout_s) + " s";
         } else if (got < 0) {
           problem = std::string("lost the child process: ") + std::strerror(errno);

@@ -1,7 +1,7 @@
 // The local backend of `cssim sweep`: RunSweep (declared in model/sweep/point.h) runs each point
 // as a child process `<cssim_bin> run ... --out <dir>`, at most `jobs` at a time, and records it
-// in <out_dir>/sweep.sqlite (model/sweep/store.h) as it ends. docs/design.md, "Sweeps",
-// "Running and recording".
+// in <out_dir>/sweep.sqlite (model/sweep/store.h) as it ends. docs/design.md, "Sweeps"
+// (Running and recording).
 //
 // A point's directory <out_dir>/points/<id>/ holds arch.yaml, workload.yaml, energy.yaml (the
 // point's resolved config, what the child is given), stderr.txt (the child's) and result/ (the

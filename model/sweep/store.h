@@ -1,6 +1,6 @@
 // A sweep's results database, <out>/sweep.sqlite (SQLite, WAL): one row per point in `points`,
 // one per layer of a done point in `layers`, the sweep's name and columns in `sweep`. Only the
-// process running the sweep writes it. docs/design.md, "Sweeps", "Running and recording".
+// process running the sweep writes it. docs/design.md, "Sweeps" (Running and recording).
 #pragma once
 
 #include <cstdint>
@@ -46,9 +46,9 @@ struct PointRecord {
 };
 
 // Reads a result directory (`cssim run --out DIR`: stats.json and config.resolved.yaml) into
-// the headline figures. How each is derived: docs/design.md, "Running and recording". Throws
-// std::runtime_error("bad stats.json: ...") (or "bad config.resolved.yaml: ...") when a file is
-// missing, unparsable or lacks a field.
+// the headline figures. How each is derived: docs/design.md, "Sweeps" (Running and recording).
+// Throws std::runtime_error("bad stats.json: ...") (or "bad config.resolved.yaml: ...") when a
+// file is missing, unparsable or lacks a field.
 PointMetrics ReadMetrics(const std::string& result_dir);
 
 // The database of one sweep, opened for writing.

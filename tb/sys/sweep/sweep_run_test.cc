@@ -110,6 +110,50 @@ std::vector<double> Doubles(const std::string& db_path, const std::string& sql) 
   return out;
 }
 
+// How many processes have their working directory under `dir` (a point's child runs in its
+// point's directory): after the sweep is stopped, none may be left.
+int ProcessesIn(const fs::path& dir) {
+  std::error_code ec;
+  const std::string prefix = fs::canonical(dir, ec).string() + "/";
+  int n = 0;
+  for (const fs::directory_entry& e : fs::directory_iterator("/proc", ec)) {
+    const std::string pid = e.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::error_code ec2;
+    const std::string cwd = fs::read_symlink(e.path() / "cwd", ec2).string();
+    if (!ec2 && cwd.rfind(prefix, 0) == 0) ++n;
+  }
+  return n;
+}
+
+// Waits up to 50 ms for ProcessesIn(dir) to reach 0 (a killed process takes a moment to go);
+// returns the last count. Short: a point that outlived the sweep would run 0.1 s or more.
+int WaitNoProcessesIn(const fs::path& dir) {
+  int n = ProcessesIn(dir);
+  for (int i = 0; i < 10 && n > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    n = ProcessesIn(dir);
+  }
+  return n;
+}
+
+// Runs RunSweep in a child process (stderr to /dev/null) and returns its pid; its exit code is
+// RunSweep's, 1 on an exception.
+pid_t ForkSweep(const SweepManifest& m, const SweepOptions& o) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::freopen("/dev/null", "w", stderr);
+    int rc = 1;
+    try {
+      rc = RunSweep(m, o);
+    } catch (...) {
+      rc = 1;
+    }
+    _exit(rc);
+  }
+  return pid;
+}
+
 class SweepRunTest : public CliFixture {
  protected:
   SweepRunTest() : CliFixture("cssim-sweep", false) {}
@@ -272,18 +316,8 @@ TEST_F(SweepRunTest, SigkillAtRandomMomentsLosesAndDoublesNothing) {
   for (int round = 0; round < 40 && finished == 0; ++round) {
     // Short windows first; longer ones later, so that the longest point (0.5 s) can end too.
     std::uniform_int_distribution<int> delay_ms(0, 100 + 60 * round);
-    const pid_t pid = fork();
+    const pid_t pid = ForkSweep(m, o);
     ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      std::freopen("/dev/null", "w", stderr);
-      int rc = 1;
-      try {
-        rc = RunSweep(m, o);
-      } catch (...) {
-        rc = 1;
-      }
-      _exit(rc);
-    }
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     kill(pid, SIGKILL);
     int status = 0;
@@ -295,6 +329,8 @@ TEST_F(SweepRunTest, SigkillAtRandomMomentsLosesAndDoublesNothing) {
       ASSERT_EQ(WEXITSTATUS(status), 3) << "the sweep failed in round " << round;
       ++finished;
     }
+    // The points' processes died with the sweep.
+    EXPECT_EQ(WaitNoProcessesIn(o.out_dir), 0) << "round " << round;
     // After every kill the database holds only complete rows: a done row has all its metrics
     // and as many layer rows as the uninterrupted run, and its directory; a failed row its error.
     EXPECT_EQ(SqliteRows(Db(o),
@@ -320,6 +356,26 @@ TEST_F(SweepRunTest, SigkillAtRandomMomentsLosesAndDoublesNothing) {
     }
   }
   RecordProperty("kills", kills);
+}
+
+TEST_F(SweepRunTest, SigintStopsTheRunningPointsAndTheSweepResumes) {
+  const SweepManifest m = Manifest(kAxes);
+  const SweepOptions o = Options("out");
+  const pid_t pid = ForkSweep(m, o);
+  ASSERT_GE(pid, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), kExitInterrupted);
+  EXPECT_EQ(ProcessesIn(o.out_dir), 0);  // killed and reaped before RunSweep returned
+  const std::vector<std::string> before = SqliteRows(Db(o), "SELECT id FROM points");
+  EXPECT_LT(before.size(), m.points.size());
+  EXPECT_EQ(RunSweep(m, o), 3);
+  EXPECT_EQ(
+      SqliteRows(Db(o), "SELECT status, count(*) FROM points GROUP BY status ORDER BY status"),
+      (std::vector<std::string>{"done|4", "failed|1"}));
 }
 
 }  // namespace
