@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -261,15 +262,18 @@ int RunSweep(const SweepManifest& m, const SweepOptions& o) {
   int jobs = o.jobs > 0 ? o.jobs : int(std::thread::hardware_concurrency());
   if (jobs < 1) jobs = 1;
   InterruptGuard guard;
-  int done_before = 0, failed_before = 0;
+  // The points recorded before that this run leaves alone, counted once per id.
+  int total = 0, done_before = 0, failed_before = 0;
   {
-    std::vector<bool> runs(m.points.size());
-    for (int i : todo) runs[size_t(i)] = true;
-    for (size_t i = 0; i < m.points.size(); ++i)
-      if (!runs[i]) ++(statuses.at(m.points[i].id) ? done_before : failed_before);
+    std::set<std::string> ids, runs;
+    for (int i : todo) runs.insert(m.points[size_t(i)].id);
+    for (const SweepPoint& p : m.points) {
+      if (!ids.insert(p.id).second) continue;
+      ++total;
+      if (!runs.count(p.id)) ++(statuses.at(p.id) ? done_before : failed_before);
+    }
   }
-  Progress progress(m.name, int(m.points.size()), done_before, failed_before, int(todo.size()),
-                    jobs);
+  Progress progress(m.name, total, done_before, failed_before, int(todo.size()), jobs);
 
   std::vector<Running> running;
   size_t next = 0;

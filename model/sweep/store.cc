@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -382,8 +383,10 @@ void Store::Record(const SweepPoint& p, const PointRecord& r) {
 std::vector<int> PointsToRun(const SweepManifest& m, const std::map<std::string, bool>& statuses,
                              const std::string& out_dir, bool retry_failed) {
   std::vector<int> out;
+  std::set<std::string> seen;
   for (size_t i = 0; i < m.points.size(); ++i) {
     const SweepPoint& p = m.points[i];
+    if (!seen.insert(p.id).second) continue;  // the same point again: one run, one row
     const auto it = statuses.find(p.id);
     bool run = it == statuses.end();
     if (!run && it->second) {

@@ -79,7 +79,8 @@ class Store {
 
 // The indices (into m.points) of the points a run of the sweep still has to do: those without a
 // row, those whose row says done but whose directory <out_dir>/points/<id> is missing, and, with
-// retry_failed, those recorded as failed. In manifest order.
+// retry_failed, those recorded as failed. In manifest order; a point whose id an earlier point
+// has (the same resolved config, mode and seed) is left out: it shares that point's run and row.
 std::vector<int> PointsToRun(const SweepManifest& m, const std::map<std::string, bool>& statuses,
                              const std::string& out_dir, bool retry_failed);
 

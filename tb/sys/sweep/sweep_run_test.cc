@@ -289,6 +289,16 @@ TEST_F(SweepRunTest, ATimeoutIsRecordedAndTheSweepGoesOn) {
             std::vector<std::string>{"2"});
 }
 
+TEST_F(SweepRunTest, APointListedTwiceRunsOnceAndHasOneRow) {
+  const SweepManifest m = Manifest({{256, 16, "sparse-sparse"}, {256, 16, "sparse-sparse"}});
+  ASSERT_EQ(m.points[0].id, m.points[1].id);
+  const SweepOptions o = Options("out");
+  EXPECT_EQ(RunSweep(m, o), 0);
+  EXPECT_EQ(SqliteRows(Db(o), "SELECT idx, status FROM points"),
+            std::vector<std::string>{"0|done"});
+  EXPECT_EQ(RunSweep(m, o), 0);
+}
+
 TEST_F(SweepRunTest, AMemoryLimitTooSmallFailsThePointWithItsReason) {
   const SweepManifest m = Manifest({{256, 16, "sparse-sparse"}});
   SweepOptions o = Options("out");

@@ -158,6 +158,10 @@ TEST_F(StoreTest, ResumeRunsMissingFailedOnRequestAndDoneWithoutDirectory) {
   EXPECT_EQ(PointsToRun(m, statuses, dir_.string(), false), (std::vector<int>{1, 3}));
   EXPECT_EQ(PointsToRun(m, statuses, dir_.string(), true), (std::vector<int>{1, 2, 3}));
   EXPECT_EQ(PointsToRun(m, {}, dir_.string(), false), (std::vector<int>{0, 1, 2, 3, 4}));
+  // A point with the id of an earlier one runs once.
+  m.points.push_back(m.points[3]);
+  m.points.back().index = 5;
+  EXPECT_EQ(PointsToRun(m, {}, dir_.string(), false), (std::vector<int>{0, 1, 2, 3, 4}));
 }
 
 TEST_F(StoreTest, ADatabaseOfAnotherSweepIsAClearError) {
