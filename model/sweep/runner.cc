@@ -256,6 +256,7 @@ int RunSweep(const SweepManifest& m, const SweepOptions& o) {
   fs::create_directories(points, ec);
   if (ec) throw InputError(o.out_dir, "", "cannot create the sweep's directory: " + ec.message());
   Store store((out / "sweep.sqlite").string(), m.name, m.columns);
+  store.SetIndices(m);
   const std::map<std::string, bool> statuses = store.Statuses();
   const std::vector<int> todo = PointsToRun(m, statuses, o.out_dir, o.retry_failed);
 

@@ -281,6 +281,25 @@ void Store::Fail(const std::string& what) const {
   throw InputError(path_, "", "sweep database: " + what);
 }
 
+void Store::SetIndices(const SweepManifest& m) {
+  std::set<std::string> seen;
+  try {
+    Exec("BEGIN IMMEDIATE");
+    Stmt s(db_, "UPDATE points SET idx = ?2 WHERE id = ?1 AND idx != ?2");
+    for (const SweepPoint& p : m.points) {
+      if (!seen.insert(p.id).second) continue;
+      sqlite3_reset(s.get());
+      BindText(s.get(), 1, p.id);
+      sqlite3_bind_int(s.get(), 2, p.index);
+      if (sqlite3_step(s.get()) != SQLITE_DONE) Fail(sqlite3_errmsg(db_));
+    }
+    Exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
 std::map<std::string, bool> Store::Statuses() const {
   std::map<std::string, bool> out;
   Stmt s(db_, "SELECT id, status FROM points");

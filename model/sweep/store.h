@@ -64,6 +64,10 @@ class Store {
   // The recorded status of every point in the database: id -> true when done, false when failed.
   std::map<std::string, bool> Statuses() const;
 
+  // Sets the idx of every recorded point of `m` to its index in `m` (the spec may have gained or
+  // lost points since the row was written), in one transaction.
+  void SetIndices(const SweepManifest& m);
+
   // Replaces point `p`'s row (and its layer rows) by `r`, in one transaction: after a kill at any
   // moment the database holds either the old row or the complete new one.
   void Record(const SweepPoint& p, const PointRecord& r);

@@ -264,12 +264,20 @@ TEST_F(SweepRunTest, RecordsEveryPointAsADirectRunAndResumesWithNothingToDo) {
   }
   EXPECT_EQ(SqliteRows(Db(o), kRowsSql), rows);
 
-  // A manifest without the bad point is complete: exit 0, and nothing runs again.
+  // A manifest without the bad point is complete: exit 0, nothing runs again, and the rows take
+  // their places in it (idx).
   SweepManifest good = m;
   good.points.erase(good.points.begin() + kBadPoint);
-  for (size_t i = 0; i < good.points.size(); ++i) good.points[i].index = m.points[i].index;
+  for (size_t i = 0; i < good.points.size(); ++i) good.points[i].index = int(i);
   EXPECT_EQ(RunSweep(good, o), 0);
-  EXPECT_EQ(SqliteRows(Db(o), wall_sql), walls2);
+  const char* const by_id = "SELECT id, wall_s FROM points ORDER BY id";
+  const std::vector<std::string> walls_by_id = SqliteRows(Db(o), by_id);
+  EXPECT_EQ(RunSweep(good, o), 0);
+  EXPECT_EQ(SqliteRows(Db(o), by_id), walls_by_id);
+  std::vector<std::string> order;
+  for (const SweepPoint& p : good.points) order.push_back(std::to_string(p.index) + "|" + p.id);
+  EXPECT_EQ(SqliteRows(Db(o), "SELECT idx, id FROM points WHERE status = 'done' ORDER BY idx"),
+            order);
 }
 
 TEST_F(SweepRunTest, ATimeoutIsRecordedAndTheSweepGoesOn) {

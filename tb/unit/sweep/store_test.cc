@@ -208,6 +208,18 @@ TEST_F(StoreTest, ExportCsvWritesThePointsInIndexOrder) {
             "00000000000000bb,1,failed,\"exit 2: bad, \"\"quoted\"\"\",1.25,sparse-dense,7,32,,,,"
             ",,,,,\n");
   EXPECT_THROW(ExportCsv((dir_ / "missing.sqlite").string(), os), InputError);
+
+  // The spec gained a point in front: the recorded points move to their new places.
+  {
+    Store s(db_, "demo", columns_);
+    SweepManifest m;
+    m.points = {Point(0, "00000000000000cc", "8", "dense"),
+                Point(1, "00000000000000bb", "32", "sparse-dense"),
+                Point(2, "00000000000000aa", "16", "dense")};
+    s.SetIndices(m);
+  }
+  EXPECT_EQ(Query("SELECT idx, id FROM points ORDER BY idx"),
+            (std::vector<std::string>{"1|00000000000000bb", "2|00000000000000aa"}));
 }
 
 // stats.json as `cssim run --out` writes it, cut to the fields ReadMetrics reads.
