@@ -1,0 +1,355 @@
+#include "model/sweep/runner.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "model/base/error.h"
+#include "model/sweep/store.h"
+
+namespace cssim::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+volatile sig_atomic_t g_interrupted = 0;
+void OnInterrupt(int) { g_interrupted = 1; }
+
+// Installs OnInterrupt for SIGINT and SIGTERM while a sweep runs; restores the old handlers.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted = 0;
+    struct sigaction sa = {};
+    sa.sa_handler = OnInterrupt;
+    sa.sa_flags = SA_RESTART;  // waitpid and SQLite's I/O carry on; the loop sees the flag
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  struct sigaction old_int_ = {}, old_term_ = {};
+};
+
+std::string Num(double v) {
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, res.ptr);
+}
+
+void WriteText(const fs::path& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  f.close();
+  if (!f) throw InputError(path.string(), "", "cannot write the point's file");
+}
+
+// The last non-empty line of a file, without its line break; "" when there is none.
+std::string LastLine(const fs::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::string line, last;
+  while (std::getline(f, line)) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
+// Waits for a child that has been killed or has ended.
+void Reap(pid_t pid, int* status) {
+  while (waitpid(pid, status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+// A point whose child process is running.
+struct Running {
+  int index = 0;  // into the manifest's points
+  pid_t pid = 0;
+  Clock::time_point start;
+  fs::path tmp, final;
+};
+
+// Creates the point's <id>.tmp/ (after removing what an interrupted earlier run left) with its
+// config files, and starts its child. Returns the child's pid.
+Running Launch(const SweepPoint& p, int index, const SweepOptions& o, const fs::path& points) {
+  Running r;
+  r.index = index;
+  r.tmp = points / (p.id + ".tmp");
+  r.final = points / p.id;
+  std::error_code ec;
+  fs::remove_all(r.tmp, ec);
+  fs::remove_all(r.final, ec);  // renamed, but killed before its row was written
+  fs::create_directories(r.tmp, ec);
+  if (ec)
+    throw InputError(r.tmp.string(), "", "cannot create the point's directory: " + ec.message());
+  WriteText(r.tmp / "arch.yaml", p.arch_yaml);
+  WriteText(r.tmp / "workload.yaml", p.workload_yaml);
+  WriteText(r.tmp / "energy.yaml", p.energy_yaml);
+
+  // Everything the child needs is built before fork: after it, only exec-safe calls.
+  // The child runs in the point's directory and names its files relative to it, so that an
+  // error message (the point's error text) does not depend on where the sweep's output is.
+  const std::string bin = fs::absolute(o.cssim_bin).string();
+  const std::string cwd = r.tmp.string();
+  const std::vector<std::string> args = {
+      bin,        "run",         "--arch", "arch.yaml", "--workload", "workload.yaml",
+      "--energy", "energy.yaml", "--mode", p.mode,      "--seed",     std::to_string(p.seed),
+      "--out",    kResultDir};
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const std::string err_path = (r.tmp / kStderrFile).string();
+  const int err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (err_fd < 0 || null_fd < 0) {
+    if (err_fd >= 0) close(err_fd);
+    if (null_fd >= 0) close(null_fd);
+    throw InputError(err_path, "", std::string("cannot open: ") + std::strerror(errno));
+  }
+  const std::string exec_failed = "cssim sweep: cannot run '" + bin + "'\n";
+  const pid_t parent = getpid();
+  rlimit mem = {};
+  mem.rlim_cur = mem.rlim_max = rlim_t(o.mem_limit_mib) * 1024 * 1024;
+
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(err_fd);
+    close(null_fd);
+    throw InputError("", "", std::string("cssim sweep: fork failed: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    // Own process group, so that a timeout kills whatever the child starts; dies with the sweep.
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    if (o.mem_limit_mib > 0) setrlimit(RLIMIT_AS, &mem);
+    dup2(null_fd, 0);
+    dup2(null_fd, 1);
+    dup2(err_fd, 2);
+    if (chdir(cwd.c_str()) == 0) execv(argv[0], argv.data());
+    if (write(2, exec_failed.data(), exec_failed.size()) < 0) _exit(127);
+    _exit(127);
+  }
+  setpgid(pid, pid);  // also here: no race with a kill before the child ran setpgid
+  close(err_fd);
+  close(null_fd);
+  r.pid = pid;
+  r.start = Clock::now();
+  return r;
+}
+
+// Why a finished child failed, or "" when it succeeded.
+std::string ExitProblem(int status, const SweepOptions& o, const fs::path& tmp) {
+  std::string problem;
+  if (WIFEXITED(status)) {
+    if (WEXITSTATUS(status) == 0) return "";
+    problem = "exit " + std::to_string(WEXITSTATUS(status));
+  } else if (WIFSIGNALED(status)) {
+    problem = std::string("killed by signal ") + strsignal(WTERMSIG(status));
+  } else {
+    problem = "ended with wait status " + std::to_string(status);
+  }
+  const std::string last = LastLine(tmp / kStderrFile);
+  if (!last.empty()) problem += ": " + last;
+  if (o.mem_limit_mib > 0)
+    problem += " (run under a memory limit of " + std::to_string(o.mem_limit_mib) + " MiB)";
+  return problem;
+}
+
+// The progress display on stderr: one updating line on a terminal, else a plain line every
+// few seconds and a final one.
+class Progress {
+ public:
+  // done, failed: the points recorded before, which this run leaves alone.
+  Progress(const std::string& name, int total, int done, int failed, int to_run, int jobs)
+      : name_(name),
+        total_(total),
+        done_(done),
+        failed_(failed),
+        to_run_(to_run),
+        tty_(isatty(STDERR_FILENO) == 1),
+        start_(Clock::now()),
+        last_(start_) {
+    std::fprintf(stderr,
+                 "cssim sweep %s: %d points, %d done and %d failed before, running %d with %d "
+                 "%s\n",
+                 name_.c_str(), total_, done_, failed_, to_run_, jobs, jobs == 1 ? "job" : "jobs");
+  }
+  void Ended(bool ok) {
+    ++ended_;
+    ++(ok ? done_ : failed_);
+  }
+  // Called often; prints when due.
+  void Tick() {
+    const Clock::time_point now = Clock::now();
+    const double since = std::chrono::duration<double>(now - last_).count();
+    if (since < (tty_ ? 0.2 : 5.0)) return;
+    last_ = now;
+    Print(false);
+  }
+  void Finish() { Print(true); }
+
+ private:
+  void Print(bool final) {
+    const double s = std::chrono::duration<double>(Clock::now() - start_).count();
+    const double rate = s > 0 ? ended_ / s : 0;
+    char line[256];
+    std::snprintf(line, sizeof(line), "cssim sweep %s: %d/%d done, %d failed, %.2f points/s",
+                  name_.c_str(), done_, total_, failed_, rate);
+    std::string text = line;
+    if (final) {
+      std::snprintf(line, sizeof(line), ", %.1f s", s);
+    } else if (rate > 0) {
+      std::snprintf(line, sizeof(line), ", ETA %.0f s", (to_run_ - ended_) / rate);
+    } else {
+      line[0] = '\0';
+    }
+    text += line;
+    if (tty_) {
+      std::fprintf(stderr, "\r%s\x1b[K%s", text.c_str(), final ? "\n" : "");
+    } else {
+      std::fprintf(stderr, "%s\n", text.c_str());
+    }
+    std::fflush(stderr);
+  }
+
+  std::string name_;
+  int total_, done_, failed_, to_run_;
+  bool tty_;
+  Clock::time_point start_, last_;
+  int ended_ = 0;
+};
+
+}  // namespace
+
+int RunSweep(const SweepManifest& m, const SweepOptions& o) {
+  const fs::path out(o.out_dir), points = fs::path(o.out_dir) / "points";
+  std::error_code ec;
+  if (access(o.cssim_bin.c_str(), X_OK) != 0)
+    throw InputError(o.cssim_bin, "", "cannot run it: " + std::string(std::strerror(errno)),
+                     "the cssim binary");
+  fs::create_directories(points, ec);
+  if (ec) throw InputError(o.out_dir, "", "cannot create the sweep's directory: " + ec.message());
+  Store store((out / "sweep.sqlite").string(), m.name, m.columns);
+  store.SetIndices(m);
+  const std::map<std::string, bool> statuses = store.Statuses();
+  const std::vector<int> todo = PointsToRun(m, statuses, o.out_dir, o.retry_failed);
+
+  int jobs = o.jobs > 0 ? o.jobs : int(std::thread::hardware_concurrency());
+  if (jobs < 1) jobs = 1;
+  InterruptGuard guard;
+  // The points recorded before that this run leaves alone, counted once per id.
+  int total = 0, done_before = 0, failed_before = 0;
+  {
+    std::set<std::string> ids, runs;
+    for (int i : todo) runs.insert(m.points[size_t(i)].id);
+    for (const SweepPoint& p : m.points) {
+      if (!ids.insert(p.id).second) continue;
+      ++total;
+      if (!runs.count(p.id)) ++(statuses.at(p.id) ? done_before : failed_before);
+    }
+  }
+  Progress progress(m.name, total, done_before, failed_before, int(todo.size()), jobs);
+
+  std::vector<Running> running;
+  size_t next = 0;
+  // Kills every running child (SIGKILL to its process group) and reaps it.
+  auto kill_all = [&] {
+    for (const Running& r : running) kill(-r.pid, SIGKILL);
+    for (const Running& r : running) Reap(r.pid, nullptr);
+    running.clear();
+  };
+  try {
+    while (next < todo.size() || !running.empty()) {
+      if (g_interrupted) break;
+      while (running.size() < size_t(jobs) && next < todo.size()) {
+        const int i = todo[next++];
+        running.push_back(Launch(m.points[i], i, o, points));
+      }
+      bool reaped = false;
+      for (size_t k = 0; k < running.size();) {
+        Running& r = running[k];
+        int status = 0;
+        pid_t got = waitpid(r.pid, &status, WNOHANG);
+        const double wall = std::chrono::duration<double>(Clock::now() - r.start).count();
+        std::string problem;
+        if (got == 0) {
+          if (o.timeout_s <= 0 || wall < o.timeout_s) {
+            ++k;
+            continue;
+          }
+          kill(-r.pid, SIGKILL);
+          Reap(r.pid, &status);
+          problem = "timeout after " + Num(o.timeout_s) + " s";
+        } else if (got < 0) {
+          problem = std::string("lost the child process: ") + std::strerror(errno);
+        } else {
+          problem = ExitProblem(status, o, r.tmp);
+        }
+        const SweepPoint& p = m.points[r.index];
+        PointRecord rec;
+        rec.wall_s = wall;
+        if (problem.empty()) {
+          try {
+            rec.metrics = ReadMetrics((r.tmp / kResultDir).string());
+            rec.done = true;
+          } catch (const std::runtime_error& e) {
+            problem = e.what();
+          }
+        }
+        if (rec.done) {
+          if (rename(r.tmp.c_str(), r.final.c_str()) != 0)
+            throw InputError(
+                r.final.string(), "",
+                std::string("cannot rename the point's directory: ") + std::strerror(errno));
+        } else {
+          rec.error = problem;
+        }
+        store.Record(p, rec);
+        progress.Ended(rec.done);
+        running.erase(running.begin() + long(k));
+        reaped = true;
+      }
+      progress.Tick();
+      if (!reaped && !g_interrupted) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  } catch (...) {
+    kill_all();
+    throw;
+  }
+  if (g_interrupted) {
+    kill_all();
+    progress.Finish();
+    std::fprintf(stderr, "cssim sweep %s: interrupted; run it again to resume\n", m.name.c_str());
+    return kExitInterrupted;
+  }
+  progress.Finish();
+  return PointsToRun(m, store.Statuses(), o.out_dir, true).empty() ? 0 : 3;
+}
+
+}  // namespace cssim::sweep
