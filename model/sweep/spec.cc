@@ -1,6 +1,5 @@
 // Expanding a read spec (spec_read.cc) into the manifest: the nested loops of spec.h, each
-// point's configs loaded and resolved by the config loaders and compiled, ids, duplicates
-// dropped; and the helpers both files use (a key set in or read from a YAML node, the loaders).
+// point's configs loaded and resolved by the config loaders, ids, duplicates dropped; and the helpers both files use (a key set in or read from a YAML node, the loaders).
 #include "model/sweep/spec.h"
 
 #include <cmath>
@@ -9,7 +8,6 @@
 
 #include "model/base/error.h"
 #include "model/base/version.h"
-#include "model/compile/compile.h"
 #include "model/config/params.h"
 #include "model/sweep/spec_read.h"
 
@@ -103,23 +101,6 @@ Combination Resolve(const Spec& s, const std::vector<size_t>& at) {
   for (int k = 0; k < kKinds; ++k)
     if (touched[k]) load(k, full);
   return c;
-}
-
-// A point the compiler refuses (a layer's smallest tile does not fit the GLB, ...) is as
-// statically invalid as a bad key: refused now, not when it runs.
-void CheckCompiles(const Spec& s, const Combination& c, const std::string& mode_name,
-                   const std::string& point) {
-  Mode mode = Mode::kDense;
-  for (Mode m : {Mode::kDense, Mode::kSparseDense, Mode::kSparseSparse})
-    if (mode_name == ModeName(m)) mode = m;
-  try {
-    Compile(c.loaded.arch, c.loaded.workload, mode);
-  } catch (const InputError& e) {
-    const std::string what = e.what();
-    const int kind = what.rfind(c.loaded.workload.source + ": ", 0) == 0 ? 1 : 0;
-    const std::string source = kind == 1 ? c.loaded.workload.source : c.loaded.arch.source;
-    throw InputError(s.file, "axes", "point " + point + ": " + LoaderProblem(s, kind, e, source));
-  }
 }
 
 }  // namespace
@@ -222,7 +203,6 @@ Expansion ExpandSpec(const std::string& spec_file) {
       SweepPoint p;
       p.values = comb.values;
       if (mode_column) p.values.emplace_back("mode", mode);
-      CheckCompiles(s, comb, mode, Describe(p.values) + (mode_column ? "" : ", mode=" + mode));
       p.mode = mode;
       p.seed = comb.loaded.workload.seed;
       p.arch_yaml = comb.yaml[0];

@@ -50,9 +50,9 @@
 // `axes.zip[0][arch.array.cols]`, `axes.random.keys[arch.glb.banks].min`,
 // `axes.derived[arch.cs.engines]`, or `axes` for a point whose combination of values fails).
 // Values are checked by the config loaders themselves (model/config/config.h, ArchFromYaml
-// etc.): each swept value alone on its base file, then every point's whole config, which is
-// also compiled for its mode (a layer whose smallest tile does not fit the GLB fails here, not
-// when the point runs).
+// etc.): each swept value alone on its base file, then every point's whole config. A point
+// that loads but does not compile (a layer whose smallest tile does not fit the GLB) is a fact
+// about that design, not a spec error: it stays, and its run is recorded as failed.
 //
 // Point id: FNV-1a 64 (offset 14695981039346656037, prime 1099511628211) over CanonicalText(),
 // written as 16 lowercase hex digits. Two points with the same id are the same point: the

@@ -133,11 +133,6 @@ TEST_F(SweepDryRunTest, BadSpecsExitTwoWithOneLine) {
   ExpectInputError({"sweep", "value.yaml", "--dry-run"},
                    "value.yaml: axes.grid[1].values[1]: arch.array.rows: 512 is out of range; "
                    "allowed: integer 1..256");
-  Write("fit.yaml", head + "axes:\n  grid: [{key: arch.glb.size_kib, values: [256, 8]}]\n");
-  ExpectInputError({"sweep", "fit.yaml", "--dry-run"},
-                   "fit.yaml: axes: point arch.glb.size_kib=8, mode=dense: arch.glb.size_kib: "
-                   "layer 'pool1' needs 9 KiB for its smallest double-buffered tile, the GLB has 8 "
-                   "KiB; allowed: >= 9 for gsc-sparse");
   Write("syntax.yaml", head + "axes: {grid: [\n");
   const CliResult r = Cli({"sweep", "syntax.yaml", "--dry-run"});
   EXPECT_EQ(r.exit_code, 2);
