@@ -1,5 +1,6 @@
 // Expanding a read spec (spec_read.cc) into the manifest: the nested loops of spec.h, each
-// point's configs loaded and resolved by the config loaders, ids, duplicates dropped; and the helpers both files use (a key set in or read from a YAML node, the loaders).
+// point's configs loaded and resolved by the config loaders, ids, duplicates dropped; and the
+// helpers both files use (a key set in or read from a YAML node, the loaders).
 #include "model/sweep/spec.h"
 
 #include <cmath>

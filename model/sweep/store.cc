@@ -419,36 +419,59 @@ std::vector<int> PointsToRun(const SweepManifest& m, const std::map<std::string,
   return out;
 }
 
-void ExportCsv(const std::string& db_path, std::ostream& os) {
+std::string PointsTable::Cell::Csv() const {
+  switch (kind) {
+    case kNull:
+      return "";
+    case kInt:
+      return std::to_string(i);
+    case kReal:
+      return Num(d);
+    default:
+      return CsvField(text);
+  }
+}
+
+int PointsTable::Column(const std::string& name) const {
+  for (size_t c = 0; c < columns.size(); ++c)
+    if (columns[c] == name) return int(c);
+  return -1;
+}
+
+PointsTable ReadPoints(const std::string& db_path) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     const std::string what = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     throw InputError(db_path, "", "cannot open the sweep database: " + what);
   }
+  PointsTable t;
   try {
     Stmt s(db, "SELECT * FROM points ORDER BY idx");
     const int n = sqlite3_column_count(s.get());
-    for (int i = 0; i < n; ++i) os << (i ? "," : "") << CsvField(sqlite3_column_name(s.get(), i));
-    os << "\n";
+    for (int i = 0; i < n; ++i) t.columns.push_back(sqlite3_column_name(s.get(), i));
     int rc;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+      std::vector<PointsTable::Cell>& row = t.rows.emplace_back(size_t(n));
       for (int i = 0; i < n; ++i) {
-        if (i) os << ",";
+        PointsTable::Cell& c = row[size_t(i)];
         switch (sqlite3_column_type(s.get(), i)) {
           case SQLITE_NULL:
             break;
           case SQLITE_INTEGER:
-            os << sqlite3_column_int64(s.get(), i);
+            c.kind = PointsTable::Cell::kInt;
+            c.i = sqlite3_column_int64(s.get(), i);
+            c.d = double(c.i);
             break;
           case SQLITE_FLOAT:
-            os << Num(sqlite3_column_double(s.get(), i));
+            c.kind = PointsTable::Cell::kReal;
+            c.d = sqlite3_column_double(s.get(), i);
             break;
           default:
-            os << CsvField(ColumnText(s.get(), i));
+            c.kind = PointsTable::Cell::kText;
+            c.text = ColumnText(s.get(), i);
         }
       }
-      os << "\n";
     }
     if (rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db));
   } catch (const std::runtime_error& e) {
@@ -457,6 +480,18 @@ void ExportCsv(const std::string& db_path, std::ostream& os) {
     throw InputError(db_path, "", std::string("not a sweep database: ") + e.what());
   }
   sqlite3_close(db);
+  return t;
 }
+
+void WriteCsv(const PointsTable& t, std::ostream& os) {
+  for (size_t c = 0; c < t.columns.size(); ++c) os << (c ? "," : "") << CsvField(t.columns[c]);
+  os << "\n";
+  for (const auto& row : t.rows) {
+    for (size_t c = 0; c < row.size(); ++c) os << (c ? "," : "") << row[c].Csv();
+    os << "\n";
+  }
+}
+
+void ExportCsv(const std::string& db_path, std::ostream& os) { WriteCsv(ReadPoints(db_path), os); }
 
 }  // namespace cssim::sweep

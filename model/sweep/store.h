@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -87,6 +88,24 @@ class Store {
 // has (the same resolved config, mode and seed) is left out: it shares that point's run and row.
 std::vector<int> PointsToRun(const SweepManifest& m, const std::map<std::string, bool>& statuses,
                              const std::string& out_dir, bool retry_failed);
+
+// The `points` table of a sweep database, read whole, rows in idx order.
+struct PointsTable {
+  struct Cell {
+    enum Kind { kNull, kInt, kReal, kText } kind = kNull;
+    int64_t i = 0;
+    double d = std::numeric_limits<double>::quiet_NaN();  // kInt and kReal; NaN otherwise
+    std::string text;                                     // kText
+    std::string Csv() const;  // the CSV field (RFC 4180 quoting; NULL as empty)
+  };
+  std::vector<std::string> columns;
+  std::vector<std::vector<Cell>> rows;
+  int Column(const std::string& name) const;  // -1 when there is none
+};
+// Throws InputError when the file is not a sweep database.
+PointsTable ReadPoints(const std::string& db_path);
+// A header of the column names, then one line per row.
+void WriteCsv(const PointsTable& t, std::ostream& os);
 
 // Writes the `points` table of the database at `db_path` as CSV: a header of its column names,
 // then one row per point in idx order (RFC 4180 quoting; NULL as an empty field). Throws

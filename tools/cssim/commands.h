@@ -17,6 +17,9 @@ int ListCommand(const std::vector<std::string>& args);
 int ListParamsCommand(const std::vector<std::string>& args);
 int BenchCommand(const std::vector<std::string>& args);
 int SweepCommand(const std::vector<std::string>& args);
+// `cssim sweep export` and `cssim sweep pareto` (sweep_results_command.cc).
+int SweepExportCommand(const std::vector<std::string>& args);
+int SweepParetoCommand(const std::vector<std::string>& args);
 
 // The default job ('cssim run' with neither --mode nor --workload, and 'cssim bench
 // --default-job'): the dense GSC network on the PE array, and the sparse one on the CS

@@ -72,6 +72,10 @@ void PrintDryRun(std::ostream& os, const sweep::Expansion& ex) {
 }  // namespace
 
 int SweepCommand(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "export")
+    return SweepExportCommand({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "pareto")
+    return SweepParetoCommand({args.begin() + 1, args.end()});
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")(
       "dry-run", po::bool_switch(), "print the points (index, id, mode, swept values) and exit")(
@@ -97,7 +101,10 @@ int SweepCommand(const std::vector<std::string>& args) {
       vm);
   po::notify(vm);
   if (WantsHelp(vm,
-                "usage: cssim sweep SPEC [options]\n\nExpands the sweep spec SPEC (a YAML file: "
+                "usage: cssim sweep SPEC [options]\n       cssim sweep export DIR --csv [-o "
+                "FILE]\n       "
+                "cssim sweep pareto DIR --metric M[:min|:max] --metric ... [--csv] [-o "
+                "FILE]\n\nExpands the sweep spec SPEC (a YAML file: "
                 "base arch, workload, energy table, modes and axes; README, \"Sweeps\") into its "
                 "points, each with a stable id, and runs those not yet done.",
                 desc))
