@@ -64,7 +64,7 @@ void Progress::Clear() {
 
 void Progress::Finish() {
   if (finished_) return;
-  if (o_.tty || o_.always_final || printed_) Print(true);
+  if (o_.always_final || printed_) Print(true);
   finished_ = true;
 }
 

@@ -41,7 +41,7 @@ class Progress {
   // Tty: erases the line, so that other output to the terminal starts on a clean line; the next
   // Tick redraws it. Plain: nothing.
   void Clear();
-  // The final line (plain: only if always_final or a line came before). Once.
+  // The final line, if always_final or a line came before. Once.
   void Finish();
 
   // The text of the line at the current time: "<label>: D/T done, F failed, R <unit>/s" and

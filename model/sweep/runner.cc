@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "model/base/error.h"
+#include "model/base/progress.h"
 #include "model/sweep/store.h"
 
 namespace cssim::sweep {
@@ -181,70 +182,6 @@ std::string ExitProblem(int status, const SweepOptions& o, const fs::path& tmp) 
   return problem;
 }
 
-// The progress display on stderr: one updating line on a terminal, else a plain line every
-// few seconds and a final one.
-class Progress {
- public:
-  // done, failed: the points recorded before, which this run leaves alone.
-  Progress(const std::string& name, int total, int done, int failed, int to_run, int jobs)
-      : name_(name),
-        total_(total),
-        done_(done),
-        failed_(failed),
-        to_run_(to_run),
-        tty_(isatty(STDERR_FILENO) == 1),
-        start_(Clock::now()),
-        last_(start_) {
-    std::fprintf(stderr,
-                 "cssim sweep %s: %d points, %d done and %d failed before, running %d with %d "
-                 "%s\n",
-                 name_.c_str(), total_, done_, failed_, to_run_, jobs, jobs == 1 ? "job" : "jobs");
-  }
-  void Ended(bool ok) {
-    ++ended_;
-    ++(ok ? done_ : failed_);
-  }
-  // Called often; prints when due.
-  void Tick() {
-    const Clock::time_point now = Clock::now();
-    const double since = std::chrono::duration<double>(now - last_).count();
-    if (since < (tty_ ? 0.2 : 5.0)) return;
-    last_ = now;
-    Print(false);
-  }
-  void Finish() { Print(true); }
-
- private:
-  void Print(bool final) {
-    const double s = std::chrono::duration<double>(Clock::now() - start_).count();
-    const double rate = s > 0 ? ended_ / s : 0;
-    char line[256];
-    std::snprintf(line, sizeof(line), "cssim sweep %s: %d/%d done, %d failed, %.2f points/s",
-                  name_.c_str(), done_, total_, failed_, rate);
-    std::string text = line;
-    if (final) {
-      std::snprintf(line, sizeof(line), ", %.1f s", s);
-    } else if (rate > 0) {
-      std::snprintf(line, sizeof(line), ", ETA %.0f s", (to_run_ - ended_) / rate);
-    } else {
-      line[0] = '\0';
-    }
-    text += line;
-    if (tty_) {
-      std::fprintf(stderr, "\r%s\x1b[K%s", text.c_str(), final ? "\n" : "");
-    } else {
-      std::fprintf(stderr, "%s\n", text.c_str());
-    }
-    std::fflush(stderr);
-  }
-
-  std::string name_;
-  int total_, done_, failed_, to_run_;
-  bool tty_;
-  Clock::time_point start_, last_;
-  int ended_ = 0;
-};
-
 }  // namespace
 
 int RunSweep(const SweepManifest& m, const SweepOptions& o) {
@@ -274,7 +211,12 @@ int RunSweep(const SweepManifest& m, const SweepOptions& o) {
       if (!runs.count(p.id)) ++(statuses.at(p.id) ? done_before : failed_before);
     }
   }
-  Progress progress(m.name, total, done_before, failed_before, int(todo.size()), jobs);
+  std::fprintf(stderr,
+               "cssim sweep %s: %d points, %d done and %d failed before, running %d with %d %s\n",
+               m.name.c_str(), total, done_before, failed_before, int(todo.size()), jobs,
+               jobs == 1 ? "job" : "jobs");
+  Progress progress("cssim sweep " + m.name, total, StderrProgress("points", true));
+  progress.Before(done_before, failed_before);
 
   std::vector<Running> running;
   size_t next = 0;
@@ -331,7 +273,7 @@ int RunSweep(const SweepManifest& m, const SweepOptions& o) {
           rec.error = problem;
         }
         store.Record(p, rec);
-        progress.Ended(rec.done);
+        progress.Done(rec.done);
         running.erase(running.begin() + long(k));
         reaped = true;
       }

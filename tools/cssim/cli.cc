@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <iostream>
 
 #include "model/base/error.h"
@@ -68,13 +69,22 @@ Kernel ParseKernel(const std::string& s) {
 
 const char* KernelName(Kernel k) { return k == Kernel::kSystemC ? "systemc" : "direct"; }
 
-ChildResult InChild(const std::function<std::string()>& body) {
+Child StartChild(const std::function<std::string()>& body) {
+  Child c;
   int fds[2];
-  if (pipe(fds) != 0) return {kExitSim, "pipe() failed"};
+  if (pipe(fds) != 0) {
+    c.text = "pipe() failed";
+    return c;
+  }
   std::cout.flush();
   std::cerr.flush();
   const pid_t pid = fork();
-  if (pid < 0) return {kExitSim, "fork() failed"};
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    c.text = "fork() failed";
+    return c;
+  }
   if (pid == 0) {
     close(fds[0]);
     std::string text;
@@ -99,15 +109,38 @@ ChildResult InChild(const std::function<std::string()>& body) {
     // stale, and ASan then prints a false-positive warning (google/sanitizers issue 189).
     void (*const volatile quit)(int) = _exit;
     quit(0);
-    return {kExitSim, "the run process did not exit"};  // not reached: quit() does not return
+    return c;  // not reached: quit() does not return
   }
   close(fds[1]);
-  std::string text;
+  c.pid = pid;
+  c.fd = fds[0];
+  return c;
+}
+
+bool ReadChild(Child& c) {
+  if (c.fd < 0) return false;
   char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof(buf))) > 0;) text.append(buf, size_t(n));
-  close(fds[0]);
+  ssize_t n;
+  while ((n = read(c.fd, buf, sizeof(buf))) < 0 && errno == EINTR) {
+  }
+  if (n > 0) {
+    c.text.append(buf, size_t(n));
+    return true;
+  }
+  close(c.fd);
+  c.fd = -1;
+  return false;
+}
+
+ChildResult FinishChild(Child& c) {
+  if (c.pid < 0) return {kExitSim, c.text};
+  while (ReadChild(c)) {
+  }
   int status = 0;
-  waitpid(pid, &status, 0);
+  while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  c.pid = -1;
+  const std::string& text = c.text;
   const size_t space = text.find(' ');
   const std::string head = text.substr(0, space);
   const std::string rest = space == std::string::npos ? "" : text.substr(space + 1);
@@ -115,6 +148,11 @@ ChildResult InChild(const std::function<std::string()>& body) {
   if (head == std::to_string(kExitInput) || head == std::to_string(kExitSim))
     return {std::stoi(head), rest};
   return {kExitSim, "the run process died (status " + std::to_string(status) + ")"};
+}
+
+ChildResult InChild(const std::function<std::string()>& body) {
+  Child c = StartChild(body);
+  return FinishChild(c);
 }
 
 }  // namespace cssim

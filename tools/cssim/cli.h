@@ -2,6 +2,8 @@
 // reports, strict option parsing, and running work in a child process.
 #pragma once
 
+#include <sys/types.h>
+
 #include <boost/program_options.hpp>
 #include <functional>
 #include <string>
@@ -41,5 +43,18 @@ struct ChildResult {
   std::string text;  // the payload, or the error message
 };
 ChildResult InChild(const std::function<std::string()>& body);
+
+// InChild in two halves, for several children at once (regress -j): StartChild forks the child
+// (pid -1 and the reason in text if it could not); ReadChild reads what the pipe (fd) has, false
+// once it is at its end (poll fd first, or it blocks); FinishChild reads the rest, reaps the
+// child and decodes its line.
+struct Child {
+  pid_t pid = -1;
+  int fd = -1;
+  std::string text;
+};
+Child StartChild(const std::function<std::string()>& body);
+bool ReadChild(Child& c);
+ChildResult FinishChild(Child& c);
 
 }  // namespace cssim

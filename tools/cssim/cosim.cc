@@ -1,17 +1,23 @@
 #include "tools/cssim/cosim.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 
 #include "model/base/error.h"
+#include "model/base/progress.h"
 #include "model/config/config.h"
 #include "model/cosim/factory.h"
 #include "model/cosim/regress.h"
@@ -50,11 +56,10 @@ struct Outcome {
   double wall_s = 0;
 };
 
-Outcome RunCase(const Case& c, const CosimOptions& options) {
+// A case's outcome from its child's report.
+Outcome Decode(const ChildResult& r, double wall_s) {
   Outcome o;
-  const auto t0 = std::chrono::steady_clock::now();
-  const ChildResult r = InChild([&] { return c.run(options); });
-  o.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  o.wall_s = wall_s;
   o.exit_code = r.exit_code;
   if (r.exit_code != kExitOk) {
     o.message = r.text;
@@ -67,6 +72,57 @@ Outcome RunCase(const Case& c, const CosimOptions& options) {
     o.message = "unreadable child report '" + r.text + "'";
   }
   return o;
+}
+
+// Runs the cases, up to `jobs` at once, each in a child process of its own (SystemC is not
+// thread-safe and elaborates once per process). `progress` counts each case as it ends (passed
+// or not as `passed` says), in any order, and ticks while they run; `report` gets the outcomes in
+// case order, each as soon as it and every case before it have ended, so the output is that of a
+// serial run.
+void RunCases(const std::vector<Case>& cases, const CosimOptions& options, int jobs,
+              Progress& progress, const std::function<bool(const Outcome&)>& passed,
+              const std::function<void(const Case&, const Outcome&)>& report) {
+  using Clock = std::chrono::steady_clock;
+  struct Running {
+    size_t index;
+    Child child;
+    Clock::time_point start;
+  };
+  std::vector<std::optional<Outcome>> outcomes(cases.size());
+  std::vector<Running> running;
+  size_t next = 0, reported = 0;
+  auto finish = [&](Running& r) {
+    const ChildResult c = FinishChild(r.child);
+    outcomes[r.index] = Decode(c, std::chrono::duration<double>(Clock::now() - r.start).count());
+    progress.Done(passed(*outcomes[r.index]));
+  };
+  while (reported < cases.size()) {
+    while (running.size() < size_t(jobs) && next < cases.size()) {
+      const size_t i = next++;
+      Running r{i, {}, Clock::now()};
+      r.child = StartChild([&cases, &options, i] { return cases[i].run(options); });
+      if (r.child.fd < 0) {
+        finish(r);  // could not start: its reason is the outcome
+        continue;
+      }
+      running.push_back(std::move(r));
+    }
+    if (!running.empty()) {
+      std::vector<pollfd> fds;
+      for (const Running& r : running) fds.push_back({r.child.fd, POLLIN, 0});
+      if (poll(fds.data(), fds.size(), 200) < 0 && errno != EINTR)
+        throw std::runtime_error(std::string("regress: poll failed: ") + std::strerror(errno));
+      for (size_t k = fds.size(); k-- > 0;) {
+        if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) continue;
+        if (ReadChild(running[k].child)) continue;
+        finish(running[k]);
+        running.erase(running.begin() + long(k));
+      }
+    }
+    for (; reported < cases.size() && outcomes[reported]; ++reported)
+      report(cases[reported], *outcomes[reported]);
+    progress.Tick();
+  }
 }
 
 std::vector<std::string> SplitList(const std::string& s) {
@@ -247,7 +303,9 @@ int RegressCommand(const std::vector<std::string>& args) {
       "own modes)")("no-workloads", po::bool_switch(), "random stimulus only")(
       "inject", po::value<std::string>(),
       "inject a fault into the RTL path of every case (KIND:BLOCK:PORT:N, KIND "
-      "flip|delay|drop): each case must then FAIL; proves the scoreboard catches it");
+      "flip|delay|drop): each case must then FAIL; proves the scoreboard catches it")(
+      "jobs,j", po::value<int>()->default_value(1),
+      "cases run at once, each in its own process (the table stays in case order)");
   const po::variables_map vm = Parse(args, desc, "regress");
   if (WantsHelp(vm,
                 "usage: cssim regress [options]\n\nRuns every RTL block against its model in "
@@ -270,6 +328,9 @@ int RegressCommand(const std::vector<std::string>& args) {
         throw InputError("", "--blocks", "no RTL block '" + b + "'", allowed);
       }
   }
+  const int jobs = vm["jobs"].as<int>();
+  if (jobs < 1 || jobs > 256)
+    throw InputError("", "--jobs", std::to_string(jobs) + " is out of range", "1..256");
   CosimOptions options;
   if (vm.count("inject")) options.fault = ParseFault(vm["inject"].as<std::string>());
   const bool expect_fail = vm.count("inject") > 0;
@@ -325,12 +386,16 @@ int RegressCommand(const std::vector<std::string>& args) {
             << "counters" << std::setw(9) << "wall s"
             << "  result" << std::endl;
   int failed = 0;
-  for (const Case& c : cases) {
-    const Outcome o = RunCase(c, options);
-    const bool pass = expect_fail ? o.exit_code == kExitMismatch : o.exit_code == kExitOk;
+  auto passed = [expect_fail](const Outcome& o) {
+    return expect_fail ? o.exit_code == kExitMismatch : o.exit_code == kExitOk;
+  };
+  Progress progress("cssim regress", int(cases.size()), StderrProgress("cases", false));
+  auto report = [&](const Case& c, const Outcome& o) {
+    const bool pass = passed(o);
     if (!pass) ++failed;
     std::ostringstream wall;
     wall << std::fixed << std::setprecision(1) << o.wall_s;
+    progress.Clear();
     std::cout << std::left << std::setw(18) << c.name << std::setw(15) << c.what << std::right
               << std::setw(12) << (o.exit_code == kExitOk ? Grouped(o.cycles) : "-")
               << std::setw(14) << (o.exit_code == kExitOk ? Grouped(o.transactions) : "-")
@@ -344,7 +409,9 @@ int RegressCommand(const std::vector<std::string>& args) {
       std::cout << "    " << OneLine(o.message) << std::endl;
     else if (!o.message.empty())
       std::cout << "    caught: " << OneLine(o.message) << std::endl;
-  }
+  };
+  RunCases(cases, options, jobs, progress, passed, report);
+  progress.Finish();
   std::cout << "\n"
             << cases.size() - size_t(failed) << " passed, " << failed << " failed" << std::endl;
   if (cases.empty()) {
