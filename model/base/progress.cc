@@ -78,8 +78,7 @@ std::string Progress::Line(bool final) const {
   if (final) {
     std::snprintf(buf, sizeof(buf), ", %.1f s", s);
     text += buf;
-  } else if (rate > 0) {
-    const int left = std::max(0, total_ - done_ - failed_);
+  } else if (const int left = std::max(0, total_ - done_ - failed_); rate > 0 && left > 0) {
     std::snprintf(buf, sizeof(buf), ", ETA %.0f s", left / rate);
     text += buf;
   }

@@ -29,6 +29,7 @@ class Progress {
   // label: the line's head, e.g. "cssim sweep gsc-small"; total: every item, including those
   // Before() counts.
   Progress(std::string label, int total, ProgressOptions options);
+  ~Progress() { Clear(); }  // tty: a job that ends early (an error) leaves no stale line
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
@@ -45,7 +46,7 @@ class Progress {
   void Finish();
 
   // The text of the line at the current time: "<label>: D/T done, F failed, R <unit>/s" and
-  // ", ETA S s" (not final, rate > 0) or ", W s" (final: the wall time so far).
+  // ", ETA S s" (not final, rate > 0, items left) or ", W s" (final: the wall time so far).
   std::string Line(bool final) const;
   int done() const { return done_; }
   int failed() const { return failed_; }

@@ -171,7 +171,8 @@ class Chip {
 }  // namespace
 
 ChipResult RunChip(const ArchSpec& arch, const ChipSpec& chip, const Workload& workload,
-                   const EnergyTable& table, const RunOptions& options) {
+                   const EnergyTable& table, const RunOptions& options,
+                   const ChipProgress& progress) {
   if (options.impl != Impl::kModel)
     throw InputError("", "--impl", "is not available with --chip", "--impl model");
   const auto t0 = std::chrono::steady_clock::now();
@@ -197,9 +198,21 @@ ChipResult RunChip(const ArchSpec& arch, const ChipSpec& chip, const Workload& w
 
   // Simulate until every instance has finished, noting when each does.
   std::vector<Cycle> finish(c.instances().size(), 0);
+  const size_t ops_total = program.ops.size() * c.instances().size();
+  bool told = false;
+  size_t ops_told = 0;
+  Cycle told_at = 0;
   auto on_cycle = [&](Cycle now) {
     for (size_t i = 0; i < finish.size(); ++i)
       if (finish[i] == 0 && c.instances()[i]->controller().done()) finish[i] = now + 1;
+    if (!progress) return;
+    size_t ops = 0;
+    for (const auto& a : c.instances()) ops += a->controller().ops_done();
+    if (told && ops == ops_told && now - told_at < 65536) return;
+    told = true;
+    ops_told = ops;
+    told_at = now;
+    progress(ops, ops_total);
   };
   r.cycles = Simulate(
       c.engine(), options.kernel, arch.clock_mhz, [&] { return c.done(); }, on_cycle);

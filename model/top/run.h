@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -101,7 +102,13 @@ struct ChipResult {
 RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable& table,
               const RunOptions& options);
 
+// How far a chip run is: the ops every instance has finished, of instances x the program's ops.
+// Called when that count grows and at least every 65536 simulated cycles (for a progress
+// display; it must not touch the simulation).
+using ChipProgress = std::function<void(size_t ops_done, size_t ops_total)>;
+
 ChipResult RunChip(const ArchSpec& arch, const ChipSpec& chip, const Workload& workload,
-                   const EnergyTable& table, const RunOptions& options);
+                   const EnergyTable& table, const RunOptions& options,
+                   const ChipProgress& progress = nullptr);
 
 }  // namespace cssim

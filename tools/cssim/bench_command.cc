@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/base/error.h"
+#include "model/base/progress.h"
 #include "model/config/config.h"
 #include "model/cosim/factory.h"
 #include "model/top/run.h"
@@ -70,6 +71,7 @@ int BenchDefaultJob(int runs) {
   for (const Job& job : kComparison) workloads.push_back(LoadWorkload(job.workload));
   std::vector<std::vector<double>> per_mode(workloads.size());
   std::vector<double> totals;
+  Progress progress("cssim bench", runs * int(workloads.size()), StderrProgress("runs", false));
   for (int i = 0; i < runs; ++i) {
     const auto start = std::chrono::steady_clock::now();
     for (size_t j = 0; j < workloads.size(); ++j) {
@@ -79,10 +81,12 @@ int BenchDefaultJob(int runs) {
       if (s.exit_code == kExitInput) return ReportInputError(s.error);
       if (s.exit_code != kExitOk) return ReportSimError(s.error);
       per_mode[j].push_back(s.wall_s);
+      progress.Done(true);
     }
     totals.push_back(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
+  progress.Finish();
   std::cout << "cssim bench: the default job, " << runs << " runs (median wall seconds)\n\n";
   for (size_t j = 0; j < workloads.size(); ++j)
     std::cout << "  " << std::left << std::setw(14) << ModeName(kComparison[j].mode)
@@ -146,6 +150,8 @@ int BenchCommand(const std::vector<std::string>& args) {
             << std::setw(14) << "sim cycles" << std::setw(15) << "median wall s" << std::setw(15)
             << "sim cycles/s" << std::setw(15) << "PE-cycles/s" << std::setw(12) << "min wall s"
             << std::setw(12) << "max wall s" << std::endl;
+  Progress progress("cssim bench", int(archs.size() * kernels.size()) * runs,
+                    StderrProgress("runs", false));
   for (const ArchSpec& arch : archs) {
     Cycle expected = 0;  // every run of one arch, on either kernel, must take the same cycles
     for (Kernel kernel : kernels) {
@@ -165,10 +171,12 @@ int BenchCommand(const std::vector<std::string>& args) {
                                 std::to_string(i + 1) + ", but " + std::to_string(expected) +
                                 " before: runs must agree to the cycle");
         walls.push_back(s.wall_s);
+        progress.Done(true);
       }
       std::sort(walls.begin(), walls.end());  // front and back are printed as min and max
       const double median = Median(walls);
       const double cycles_per_s = median > 0 ? double(s.cycles) / median : 0;
+      progress.Clear();
       std::cout << std::left << std::setw(16) << arch.name << std::setw(9) << KernelName(kernel)
                 << std::right << std::setw(14) << s.cycles << std::setprecision(4) << std::setw(15)
                 << median << std::scientific << std::setprecision(3) << std::setw(15)
@@ -177,6 +185,7 @@ int BenchCommand(const std::vector<std::string>& args) {
                 << std::setw(12) << walls.back() << std::endl;
     }
   }
+  progress.Finish();
   return kExitOk;
 }
 

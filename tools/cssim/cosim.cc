@@ -260,6 +260,7 @@ int BenchCosim(int runs, const std::vector<std::string>& blocks) {
   std::cout << std::left << std::setw(16) << "case" << std::setw(15) << "stimulus" << std::setw(7)
             << "impl" << std::right << std::setw(11) << "cycles" << std::setw(11) << "median s"
             << std::setw(13) << "cycles/s" << std::setw(16) << "vs model" << std::endl;
+  Progress progress("cssim bench", int(rows.size()) * 3 * runs, StderrProgress("runs", false));
   for (const Row& row : rows) {
     double model_rate = 0;
     for (Impl impl : {Impl::kModel, Impl::kRtl, Impl::kBoth}) {
@@ -273,6 +274,7 @@ int BenchCosim(int runs, const std::vector<std::string>& blocks) {
         double wall = 0;
         if (!(is >> cycles >> wall)) return ReportSimError("unreadable child report " + c.text);
         walls.push_back(wall);
+        progress.Done(true);
       }
       std::sort(walls.begin(), walls.end());
       const double median = walls[walls.size() / 2];
@@ -281,6 +283,7 @@ int BenchCosim(int runs, const std::vector<std::string>& blocks) {
       std::ostringstream ratio;
       ratio << std::fixed << std::setprecision(1)
             << (impl == Impl::kModel || rate == 0 ? 1.0 : model_rate / rate) << "x slower";
+      progress.Clear();
       std::cout << std::left << std::setw(16) << row.name << std::setw(15) << row.what
                 << std::setw(7) << ImplName(impl) << std::right << std::setw(11) << cycles
                 << std::setw(11) << std::fixed << std::setprecision(3) << median << std::setw(13)
@@ -288,6 +291,7 @@ int BenchCosim(int runs, const std::vector<std::string>& blocks) {
                 << (impl == Impl::kModel ? "-" : ratio.str()) << std::endl;
     }
   }
+  progress.Finish();
   return kExitOk;
 }
 

@@ -6,11 +6,13 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "model/base/error.h"
+#include "model/base/progress.h"
 #include "model/compile/compile.h"
 #include "model/config/config.h"
 #include "model/report/results.h"
@@ -192,7 +194,18 @@ int RunChips(const ArchSpec& arch, const ChipSpec& chip, const EnergyTable& tabl
   for (size_t i = 0; i < workloads.size(); ++i) {
     options.mode = modes[i];
     const ChildResult c = InChild([&] {
-      const ChipResult r = RunChip(arch, chip, workloads[i], table, options);
+      // The ops all instances have finished, on stderr (nothing for a run under 5 s).
+      std::optional<Progress> progress;
+      size_t counted = 0;
+      const std::string label =
+          "cssim run --chip " + chip.name + " " + workloads[i].name + " " + ModeName(options.mode);
+      const ChipResult r =
+          RunChip(arch, chip, workloads[i], table, options, [&](size_t done, size_t total) {
+            if (!progress) progress.emplace(label, int(total), StderrProgress("ops", false));
+            for (; counted < done; ++counted) progress->Done(true);
+            progress->Tick();
+          });
+      if (progress) progress->Finish();
       std::ostringstream m;
       m.precision(17);
       m << r.needs.multipliers << ' ' << r.needs.sram_bytes << ' ' << r.fit.instances << ' '
