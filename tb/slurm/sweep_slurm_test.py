@@ -157,6 +157,21 @@ class Cluster:
         poll("the node to be idle (sinfo)", 30, idle)
 
     def stop(self):
+        # Jobs still queued on this private controller (a failed run) go first, so that no task
+        # outlives the daemons; then the daemons, by PID.
+        if len(self.pids) == 3:
+            try:
+                subprocess.run([find("scancel"), "--user=%d" % os.geteuid()], env=self.env,
+                               capture_output=True, timeout=10)
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    r = subprocess.run([find("squeue"), "-h", "-o", "%i"], env=self.env,
+                                       capture_output=True, text=True, timeout=10)
+                    if r.returncode != 0 or not r.stdout.strip():
+                        break
+                    time.sleep(0.1)
+            except (OSError, subprocess.SubprocessError):
+                pass
         stop(self.pids)
 
 
@@ -239,7 +254,7 @@ def main():
               "PATH; allowed: local, or slurm with Slurm's sbatch and squeue on PATH\n",
               "no sbatch: stderr %r" % r.stderr)
 
-        missing = [d for d in ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo")
+        missing = [d for d in ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo", "scancel")
                    if not find(d)]
         if missing:
             print("SKIPPED: slurm-wlm not installed (no %s)" % ", ".join(missing))
