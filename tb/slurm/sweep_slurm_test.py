@@ -254,8 +254,8 @@ def main():
               "PATH; allowed: local, or slurm with Slurm's sbatch and squeue on PATH\n",
               "no sbatch: stderr %r" % r.stderr)
 
-        missing = [d for d in ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo", "scancel")
-                   if not find(d)]
+        daemons = ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo", "scancel")
+        missing = [d for d in daemons if not find(d)]
         if missing:
             print("SKIPPED: slurm-wlm not installed (no %s)" % ", ".join(missing))
             return SKIP
