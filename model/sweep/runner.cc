@@ -95,22 +95,12 @@ struct Running {
   fs::path tmp, final;
 };
 
-// Creates the point's <id>.tmp/ (after removing what an interrupted earlier run left) with its
-// config files, and starts its child. Returns the child's pid.
-Running Launch(const SweepPoint& p, int index, const SweepOptions& o, const fs::path& points) {
+// Starts the child of point `p` in its prepared <id>.tmp/ (PreparePointDir).
+Running Start(const SweepPoint& p, int index, const SweepOptions& o, const fs::path& points) {
   Running r;
   r.index = index;
   r.tmp = points / (p.id + ".tmp");
   r.final = points / p.id;
-  std::error_code ec;
-  fs::remove_all(r.tmp, ec);
-  fs::remove_all(r.final, ec);  // renamed, but killed before its row was written
-  fs::create_directories(r.tmp, ec);
-  if (ec)
-    throw InputError(r.tmp.string(), "", "cannot create the point's directory: " + ec.message());
-  WriteText(r.tmp / "arch.yaml", p.arch_yaml);
-  WriteText(r.tmp / "workload.yaml", p.workload_yaml);
-  WriteText(r.tmp / "energy.yaml", p.energy_yaml);
 
   // Everything the child needs is built before fork: after it, only exec-safe calls.
   // The child runs in the point's directory and names its files relative to it, so that an
@@ -182,7 +172,72 @@ std::string ExitProblem(int status, const SweepOptions& o, const fs::path& tmp) 
   return problem;
 }
 
+// Polls the child of `r` once: false while it runs (within its timeout). Otherwise it has been
+// reaped (killed first when over its timeout) and *problem says why it failed ("" when it
+// exited 0) and *wall its wall time.
+bool Poll(const Running& r, const SweepOptions& o, std::string* problem, double* wall) {
+  int status = 0;
+  const pid_t got = waitpid(r.pid, &status, WNOHANG);
+  *wall = std::chrono::duration<double>(Clock::now() - r.start).count();
+  if (got == 0) {
+    if (o.timeout_s <= 0 || *wall < o.timeout_s) return false;
+    kill(-r.pid, SIGKILL);
+    Reap(r.pid, &status);
+    *problem = "timeout after " + Num(o.timeout_s) + " s";
+  } else if (got < 0) {
+    *problem = std::string("lost the child process: ") + std::strerror(errno);
+  } else {
+    *problem = ExitProblem(status, o, r.tmp);
+  }
+  return true;
+}
+
+// The record of an ended child: reads its metrics and renames <id>.tmp/ to <id>/ when it
+// succeeded; `problem` and `wall` as Poll gives them.
+PointRecord Finish(const Running& r, std::string problem, double wall) {
+  PointRecord rec;
+  rec.wall_s = wall;
+  if (problem.empty()) {
+    try {
+      rec.metrics = ReadMetrics((r.tmp / kResultDir).string());
+      rec.done = true;
+    } catch (const std::runtime_error& e) {
+      problem = e.what();
+    }
+  }
+  if (rec.done) {
+    if (rename(r.tmp.c_str(), r.final.c_str()) != 0)
+      throw InputError(r.final.string(), "",
+                       std::string("cannot rename the point's directory: ") + std::strerror(errno));
+  } else {
+    rec.error = problem;
+  }
+  return rec;
+}
+
 }  // namespace
+
+void PreparePointDir(const SweepPoint& p, const std::string& out_dir) {
+  const fs::path points = fs::path(out_dir) / "points";
+  const fs::path tmp = points / (p.id + ".tmp"), final = points / p.id;
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  fs::remove_all(final, ec);  // renamed, but killed before its row was written
+  fs::create_directories(tmp, ec);
+  if (ec)
+    throw InputError(tmp.string(), "", "cannot create the point's directory: " + ec.message());
+  WriteText(tmp / "arch.yaml", p.arch_yaml);
+  WriteText(tmp / "workload.yaml", p.workload_yaml);
+  WriteText(tmp / "energy.yaml", p.energy_yaml);
+}
+
+PointRecord RunPointInDir(const SweepPoint& p, const SweepOptions& o) {
+  const Running r = Start(p, p.index, o, fs::path(o.out_dir) / "points");
+  std::string problem;
+  double wall = 0;
+  while (!Poll(r, o, &problem, &wall)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return Finish(r, problem, wall);
+}
 
 int RunSweep(const SweepManifest& m, const SweepOptions& o) {
   const fs::path out(o.out_dir), points = fs::path(o.out_dir) / "points";
@@ -231,47 +286,20 @@ int RunSweep(const SweepManifest& m, const SweepOptions& o) {
       if (g_interrupted) break;
       while (running.size() < size_t(jobs) && next < todo.size()) {
         const int i = todo[next++];
-        running.push_back(Launch(m.points[i], i, o, points));
+        PreparePointDir(m.points[i], o.out_dir);
+        running.push_back(Start(m.points[i], i, o, points));
       }
       bool reaped = false;
       for (size_t k = 0; k < running.size();) {
-        Running& r = running[k];
-        int status = 0;
-        pid_t got = waitpid(r.pid, &status, WNOHANG);
-        const double wall = std::chrono::duration<double>(Clock::now() - r.start).count();
+        const Running& r = running[k];
         std::string problem;
-        if (got == 0) {
-          if (o.timeout_s <= 0 || wall < o.timeout_s) {
-            ++k;
-            continue;
-          }
-          kill(-r.pid, SIGKILL);
-          Reap(r.pid, &status);
-          problem = "timeout after " + Num(o.timeout_s) + " s";
-        } else if (got < 0) {
-          problem = std::string("lost the child process: ") + std::strerror(errno);
-        } else {
-          problem = ExitProblem(status, o, r.tmp);
+        double wall = 0;
+        if (!Poll(r, o, &problem, &wall)) {
+          ++k;
+          continue;
         }
         const SweepPoint& p = m.points[r.index];
-        PointRecord rec;
-        rec.wall_s = wall;
-        if (problem.empty()) {
-          try {
-            rec.metrics = ReadMetrics((r.tmp / kResultDir).string());
-            rec.done = true;
-          } catch (const std::runtime_error& e) {
-            problem = e.what();
-          }
-        }
-        if (rec.done) {
-          if (rename(r.tmp.c_str(), r.final.c_str()) != 0)
-            throw InputError(
-                r.final.string(), "",
-                std::string("cannot rename the point's directory: ") + std::strerror(errno));
-        } else {
-          rec.error = problem;
-        }
+        const PointRecord rec = Finish(r, problem, wall);
         store.Record(p, rec);
         progress.Done(rec.done);
         running.erase(running.begin() + long(k));

@@ -17,12 +17,24 @@
 #include <string>
 
 #include "model/sweep/point.h"
+#include "model/sweep/store.h"
 
 namespace cssim::sweep {
 
 // The file names inside a point's directory.
 inline constexpr const char* kResultDir = "result";
 inline constexpr const char* kStderrFile = "stderr.txt";
+
+// Makes point `p`'s <out_dir>/points/<id>.tmp/ with its three config files, after removing what
+// an earlier run left of it (<id>.tmp/ and <id>/). Throws InputError when it cannot.
+void PreparePointDir(const SweepPoint& p, const std::string& out_dir);
+
+// Runs point `p` (its id, mode and seed) in its prepared <id>.tmp/ under o.out_dir, with o's
+// binary, timeout and memory limit, and waits for it. When it succeeded and its stats.json reads,
+// renames <id>.tmp/ to <id>/ and returns a done record with the metrics; else a failed record
+// with the reason (the directory stays <id>.tmp/). Both backends run a point through it (the
+// local one through its parts, a few points at a time). Writes no database.
+PointRecord RunPointInDir(const SweepPoint& p, const SweepOptions& o);
 
 // The exit code RunSweep returns when interrupted by SIGINT or SIGTERM.
 inline constexpr int kExitInterrupted = 130;

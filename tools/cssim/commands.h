@@ -20,6 +20,11 @@ int SweepCommand(const std::vector<std::string>& args);
 // `cssim sweep export` and `cssim sweep pareto` (sweep_results_command.cc).
 int SweepExportCommand(const std::vector<std::string>& args);
 int SweepParetoCommand(const std::vector<std::string>& args);
+// `cssim sweep status`, and the Slurm backend's `sweep task` and `sweep collect`
+// (sweep_slurm_command.cc).
+int SweepStatusCommand(const std::vector<std::string>& args);
+int SweepTaskCommand(const std::vector<std::string>& args);
+int SweepCollectCommand(const std::vector<std::string>& args);
 
 // The default job ('cssim run' with neither --mode nor --workload, and 'cssim bench
 // --default-job'): the dense GSC network on the PE array, and the sparse one on the CS

@@ -1,5 +1,6 @@
 // cssim sweep SPEC: expands a sweep spec (model/sweep/spec.h) into its points and, with
-// --dry-run, prints them; otherwise hands them to the runner (model/sweep/point.h, RunSweep).
+// --dry-run, prints them; otherwise hands them to the local runner (model/sweep/point.h,
+// RunSweep) or, with --backend slurm, submits them to Slurm (model/sweep/slurm.h).
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -12,6 +13,7 @@
 
 #include "model/base/error.h"
 #include "model/sweep/point.h"
+#include "model/sweep/slurm.h"
 #include "model/sweep/spec.h"
 #include "tools/cssim/cli.h"
 #include "tools/cssim/commands.h"
@@ -76,6 +78,11 @@ int SweepCommand(const std::vector<std::string>& args) {
     return SweepExportCommand({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "pareto")
     return SweepParetoCommand({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "status")
+    return SweepStatusCommand({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "task") return SweepTaskCommand({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "collect")
+    return SweepCollectCommand({args.begin() + 1, args.end()});
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")(
       "dry-run", po::bool_switch(), "print the points (index, id, mode, swept values) and exit")(
@@ -84,7 +91,13 @@ int SweepCommand(const std::vector<std::string>& args) {
       "jobs,j", po::value<std::string>(), "simulations at a time (default: the machine's cores)")(
       "timeout", po::value<std::string>(), "per point, wall seconds (default: none)")(
       "mem-limit", po::value<std::string>(), "per point, address space in MiB (default: none)")(
-      "retry-failed", po::bool_switch(), "also re-run the points recorded as failed");
+      "retry-failed", po::bool_switch(), "also re-run the points recorded as failed")(
+      "backend", po::value<std::string>(), "local (default) or slurm (one job array)")(
+      "per-task", po::value<std::string>(), "slurm: points per array task (default: 1)")(
+      "throttle", po::value<std::string>(),
+      "slurm: array tasks running at a time (default: no limit)")(
+      "partition", po::value<std::string>(), "slurm: the partition (default: the cluster's)")(
+      "wait", po::bool_switch(), "slurm: return when the collect job has ended");
   po::options_description all;
   all.add(desc);
   all.add_options()("spec", po::value<std::string>())("unexpected-argument",
@@ -104,7 +117,7 @@ int SweepCommand(const std::vector<std::string>& args) {
                 "usage: cssim sweep SPEC [options]\n       cssim sweep export DIR --csv [-o "
                 "FILE]\n       "
                 "cssim sweep pareto DIR --metric M[:min|:max] --metric ... [--csv] [-o "
-                "FILE]\n\nExpands the sweep spec SPEC (a YAML file: "
+                "FILE]\n       cssim sweep status DIR\n\nExpands the sweep spec SPEC (a YAML file: "
                 "base arch, workload, energy table, modes and axes; README, \"Sweeps\") into its "
                 "points, each with a stable id, and runs those not yet done.",
                 desc))
@@ -126,6 +139,24 @@ int SweepCommand(const std::vector<std::string>& args) {
     options.mem_limit_mib = ParseCount("--mem-limit", vm["mem-limit"].as<std::string>(),
                                        int64_t(1) << 40, "an integer 1..1099511627776 (MiB)");
   options.retry_failed = vm["retry-failed"].as<bool>();
+  const std::string backend = vm.count("backend") ? vm["backend"].as<std::string>() : "local";
+  if (backend != "local" && backend != "slurm")
+    throw InputError("", "--backend", "'" + backend + "' is not a backend", "local, slurm");
+  sweep::SlurmOptions slurm;
+  if (vm.count("per-task"))
+    slurm.per_task = int(ParseCount("--per-task", vm["per-task"].as<std::string>(), 1000000,
+                                    "an integer 1..1000000"));
+  if (vm.count("throttle"))
+    slurm.throttle = int(ParseCount("--throttle", vm["throttle"].as<std::string>(), 1000000,
+                                    "an integer 1..1000000"));
+  if (vm.count("partition")) slurm.partition = vm["partition"].as<std::string>();
+  slurm.wait = vm["wait"].as<bool>();
+  if (backend == "local") {
+    for (const char* o : {"per-task", "throttle", "partition"})
+      if (vm.count(o))
+        throw InputError("", std::string("--") + o, "only for --backend slurm", "--backend slurm");
+    if (slurm.wait) throw InputError("", "--wait", "only for --backend slurm", "--backend slurm");
+  }
 
   const sweep::Expansion ex = sweep::ExpandSpec(vm["spec"].as<std::string>());
   options.out_dir = vm.count("out") ? vm["out"].as<std::string>() : "sweep-" + ex.manifest.name;
@@ -136,6 +167,7 @@ int SweepCommand(const std::vector<std::string>& args) {
   std::error_code ec;
   options.cssim_bin = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (ec) return ReportSimError("cannot find the running cssim binary (/proc/self/exe)");
+  if (backend == "slurm") return sweep::SubmitSlurm(ex.manifest, options, slurm);
   return sweep::RunSweep(ex.manifest, options);
 }
 
