@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <iostream>
 
@@ -31,11 +32,16 @@ int ReportSimError(const std::string& what) {
 }
 
 po::variables_map Parse(const std::vector<std::string>& args, const po::options_description& desc,
-                        const std::string& command) {
+                        const std::string& command, const std::string& operand) {
+  std::string key = operand;
+  std::transform(key.begin(), key.end(), key.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   po::options_description all;
   all.add(desc);
+  if (!operand.empty()) all.add_options()(key.c_str(), po::value<std::string>());
   all.add_options()("unexpected-argument", po::value<std::vector<std::string>>());
   po::positional_options_description positional;
+  if (!operand.empty()) positional.add(key.c_str(), 1);
   positional.add("unexpected-argument", -1);
   po::variables_map vm;
   po::store(
@@ -50,7 +56,8 @@ po::variables_map Parse(const std::vector<std::string>& args, const po::options_
     throw InputError(
         "", "",
         "unexpected argument '" + vm["unexpected-argument"].as<std::vector<std::string>>()[0] + "'",
-        "options only (see 'cssim " + command + " --help')");
+        (operand.empty() ? std::string("options only") : "one " + operand + " and options") +
+            " (see 'cssim " + command + " --help')");
   return vm;
 }
 

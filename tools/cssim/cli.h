@@ -23,10 +23,13 @@ int ReportInputError(const std::string& what);
 int ReportSimError(const std::string& what);
 
 // Parses a subcommand's arguments. Long options must be spelled out in full: a guessed
-// abbreviation would make a typo silently mean another option. Stray positional words are errors.
+// abbreviation would make a typo silently mean another option. With an `operand` ("SPEC",
+// "DIR"), the first positional word is stored under its lower-case name ("spec", "dir"); any
+// other positional word is an error.
 boost::program_options::variables_map Parse(const std::vector<std::string>& args,
                                             const boost::program_options::options_description& desc,
-                                            const std::string& command);
+                                            const std::string& command,
+                                            const std::string& operand = "");
 bool WantsHelp(const boost::program_options::variables_map& vm, const std::string& usage,
                const boost::program_options::options_description& desc);
 

@@ -98,21 +98,7 @@ int SweepCommand(const std::vector<std::string>& args) {
       "slurm: array tasks running at a time (default: no limit)")(
       "partition", po::value<std::string>(), "slurm: the partition (default: the cluster's)")(
       "wait", po::bool_switch(), "slurm: return when the collect job has ended");
-  po::options_description all;
-  all.add(desc);
-  all.add_options()("spec", po::value<std::string>())("unexpected-argument",
-                                                      po::value<std::vector<std::string>>());
-  po::positional_options_description positional;
-  positional.add("spec", 1).add("unexpected-argument", -1);
-  po::variables_map vm;
-  po::store(
-      po::command_line_parser(args)
-          .options(all)
-          .positional(positional)
-          .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
-          .run(),
-      vm);
-  po::notify(vm);
+  const po::variables_map vm = Parse(args, desc, "sweep", "SPEC");
   if (WantsHelp(vm,
                 "usage: cssim sweep SPEC [options]\n       cssim sweep export DIR --csv [-o "
                 "FILE]\n       "
@@ -122,11 +108,6 @@ int SweepCommand(const std::vector<std::string>& args) {
                 "points, each with a stable id, and runs those not yet done.",
                 desc))
     return kExitOk;
-  if (vm.count("unexpected-argument"))
-    throw InputError(
-        "", "",
-        "unexpected argument '" + vm["unexpected-argument"].as<std::vector<std::string>>()[0] + "'",
-        "one SPEC and options (see 'cssim sweep --help')");
   if (!vm.count("spec"))
     throw InputError("", "SPEC", "missing", "a sweep spec file (see 'cssim sweep --help')");
 

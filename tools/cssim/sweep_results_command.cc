@@ -34,30 +34,6 @@ std::string DatabasePath(const po::variables_map& vm) {
   return db.string();
 }
 
-po::variables_map Parse(const std::vector<std::string>& args, const po::options_description& desc) {
-  po::options_description all;
-  all.add(desc);
-  all.add_options()("dir", po::value<std::string>())("unexpected-argument",
-                                                     po::value<std::vector<std::string>>());
-  po::positional_options_description positional;
-  positional.add("dir", 1).add("unexpected-argument", -1);
-  po::variables_map vm;
-  po::store(
-      po::command_line_parser(args)
-          .options(all)
-          .positional(positional)
-          .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
-          .run(),
-      vm);
-  po::notify(vm);
-  if (vm.count("unexpected-argument"))
-    throw InputError(
-        "", "",
-        "unexpected argument '" + vm["unexpected-argument"].as<std::vector<std::string>>()[0] + "'",
-        "one DIR and options");
-  return vm;
-}
-
 // `text` to stdout, or to `file` whole: written beside it and renamed into place.
 void Emit(const std::string& text, const po::variables_map& vm) {
   if (!vm.count("output") || vm["output"].as<std::string>() == "-") {
@@ -86,7 +62,7 @@ int SweepExportCommand(const std::vector<std::string>& args) {
   desc.add_options()("help,h", "show this help")("csv", po::bool_switch(),
                                                  "write the points table as CSV (required)")(
       "output,o", po::value<std::string>(), "write to this file instead of stdout");
-  const po::variables_map vm = Parse(args, desc);
+  const po::variables_map vm = Parse(args, desc, "sweep export", "DIR");
   if (WantsHelp(vm,
                 "usage: cssim sweep export DIR --csv [-o FILE]\n\nWrites the points table of "
                 "the sweep in DIR (one row per point: status, error, wall time, every swept key, "
@@ -108,7 +84,7 @@ int SweepParetoCommand(const std::vector<std::string>& args) {
       "a column of the points table to optimise, METRIC[:min|:max] (min when not said); two or "
       "more")("csv", po::bool_switch(), "print the front as CSV instead of a table")(
       "output,o", po::value<std::string>(), "write to this file instead of stdout");
-  const po::variables_map vm = Parse(args, desc);
+  const po::variables_map vm = Parse(args, desc, "sweep pareto", "DIR");
   if (WantsHelp(vm,
                 "usage: cssim sweep pareto DIR --metric M[:min|:max] --metric ... [--csv] "
                 "[-o FILE]\n\nPrints the points of the sweep in DIR that no other done point "

@@ -19,28 +19,10 @@ namespace {
 
 namespace po = boost::program_options;
 
+// DIR, which every command here needs, and the options.
 po::variables_map ParseDir(const std::vector<std::string>& args,
-                           const po::options_description& desc) {
-  po::options_description all;
-  all.add(desc);
-  all.add_options()("dir", po::value<std::string>())("unexpected-argument",
-                                                     po::value<std::vector<std::string>>());
-  po::positional_options_description positional;
-  positional.add("dir", 1).add("unexpected-argument", -1);
-  po::variables_map vm;
-  po::store(
-      po::command_line_parser(args)
-          .options(all)
-          .positional(positional)
-          .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
-          .run(),
-      vm);
-  po::notify(vm);
-  if (vm.count("unexpected-argument"))
-    throw InputError(
-        "", "",
-        "unexpected argument '" + vm["unexpected-argument"].as<std::vector<std::string>>()[0] + "'",
-        "one DIR and options");
+                           const po::options_description& desc, const std::string& command) {
+  po::variables_map vm = Parse(args, desc, command, "DIR");
   if (!vm.count("dir")) throw InputError("", "DIR", "missing", "a sweep's output directory");
   return vm;
 }
@@ -55,7 +37,7 @@ std::string Required(const po::variables_map& vm, const std::string& option) {
 int SweepStatusCommand(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help");
-  const po::variables_map vm = ParseDir(args, desc);
+  const po::variables_map vm = ParseDir(args, desc, "sweep status");
   if (WantsHelp(vm,
                 "usage: cssim sweep status DIR\n\nThe done, failed and pending points of the "
                 "sweep in DIR, from its result files and from its sweep.sqlite (no Slurm "
@@ -71,7 +53,7 @@ int SweepTaskCommand(const std::vector<std::string>& args) {
   desc.add_options()("manifest", po::value<std::string>())("task", po::value<int>())(
       "per-task", po::value<int>())("timeout", po::value<double>())("mem-limit",
                                                                     po::value<int64_t>());
-  const po::variables_map vm = ParseDir(args, desc);
+  const po::variables_map vm = ParseDir(args, desc, "sweep task");
   if (!vm.count("task") || !vm.count("per-task") || vm["task"].as<int>() < 0 ||
       vm["per-task"].as<int>() < 1)
     throw InputError("", "--task", "missing or out of range",
@@ -90,7 +72,7 @@ int SweepTaskCommand(const std::vector<std::string>& args) {
 int SweepCollectCommand(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("manifest", po::value<std::string>());
-  const po::variables_map vm = ParseDir(args, desc);
+  const po::variables_map vm = ParseDir(args, desc, "sweep collect");
   return sweep::CollectSlurm(vm["dir"].as<std::string>(), Required(vm, "manifest"));
 }
 
