@@ -37,6 +37,9 @@ struct SweepOptions {
   double timeout_s = 0;       // per point, wall seconds; 0 = none
   int64_t mem_limit_mib = 0;  // per point, address space; 0 = none
   bool retry_failed = false;  // also re-run points recorded as failed
+  // `cssim run --area FILE` for every point (the tools/rtl-area JSON, an absolute path): the
+  // points table's rtl_transistors then comes from it. "" = none.
+  std::string area_file;
 };
 
 // Runs every point of `m` not yet recorded as done in <out_dir>/sweep.sqlite (and, with

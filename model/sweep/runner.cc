@@ -107,10 +107,11 @@ Running Start(const SweepPoint& p, int index, const SweepOptions& o, const fs::p
   // error message (the point's error text) does not depend on where the sweep's output is.
   const std::string bin = fs::absolute(o.cssim_bin).string();
   const std::string cwd = r.tmp.string();
-  const std::vector<std::string> args = {
+  std::vector<std::string> args = {
       bin,        "run",         "--arch", "arch.yaml", "--workload", "workload.yaml",
       "--energy", "energy.yaml", "--mode", p.mode,      "--seed",     std::to_string(p.seed),
       "--out",    kResultDir};
+  if (!o.area_file.empty()) args.insert(args.end(), {"--area", o.area_file});
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

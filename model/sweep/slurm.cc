@@ -280,6 +280,7 @@ int SubmitSlurm(const SweepManifest& m, const SweepOptions& o, const SlurmOption
     run += std::string(" --timeout ") + t;
   }
   if (o.mem_limit_mib > 0) run += " --mem-limit " + std::to_string(o.mem_limit_mib);
+  if (!o.area_file.empty()) run += " --area " + ShellWord(o.area_file);
   WriteFileAtomically(task_sh, "#!/bin/sh\n# cssim sweep " + m.name + ", submission " + tag +
                                    ": array task i runs points [i*" + std::to_string(per_task) +
                                    ", (i+1)*" + std::to_string(per_task) + ") of manifest-" + tag +

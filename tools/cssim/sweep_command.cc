@@ -17,6 +17,7 @@
 #include "model/sweep/spec.h"
 #include "tools/cssim/cli.h"
 #include "tools/cssim/commands.h"
+#include "tools/cssim/cosim.h"
 
 namespace cssim {
 namespace {
@@ -92,7 +93,10 @@ int SweepCommand(const std::vector<std::string>& args) {
       "timeout", po::value<std::string>(), "per point, wall seconds (default: none)")(
       "mem-limit", po::value<std::string>(), "per point, address space in MiB (default: none)")(
       "retry-failed", po::bool_switch(), "also re-run the points recorded as failed")(
-      "backend", po::value<std::string>(), "local (default) or slurm (one job array)")(
+      "area", po::value<std::string>(),
+      "every point's stats.json includes this RTL area (tools/rtl-area --json FILE); the points "
+      "table's rtl_transistors comes from it")("backend", po::value<std::string>(),
+                                               "local (default) or slurm (one job array)")(
       "per-task", po::value<std::string>(), "slurm: points per array task (default: 1)")(
       "throttle", po::value<std::string>(),
       "slurm: array tasks running at a time (default: no limit)")(
@@ -120,6 +124,10 @@ int SweepCommand(const std::vector<std::string>& args) {
     options.mem_limit_mib = ParseCount("--mem-limit", vm["mem-limit"].as<std::string>(),
                                        int64_t(1) << 40, "an integer 1..1099511627776 (MiB)");
   options.retry_failed = vm["retry-failed"].as<bool>();
+  if (vm.count("area")) {
+    ReadAreaJson(vm["area"].as<std::string>());  // the same checks as cssim run --area, now
+    options.area_file = std::filesystem::absolute(vm["area"].as<std::string>()).string();
+  }
   const std::string backend = vm.count("backend") ? vm["backend"].as<std::string>() : "local";
   if (backend != "local" && backend != "slurm")
     throw InputError("", "--backend", "'" + backend + "' is not a backend", "local, slurm");

@@ -51,8 +51,8 @@ int SweepStatusCommand(const std::vector<std::string>& args) {
 int SweepTaskCommand(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("manifest", po::value<std::string>())("task", po::value<int>())(
-      "per-task", po::value<int>())("timeout", po::value<double>())("mem-limit",
-                                                                    po::value<int64_t>());
+      "per-task", po::value<int>())("timeout", po::value<double>())(
+      "mem-limit", po::value<int64_t>())("area", po::value<std::string>());
   const po::variables_map vm = ParseDir(args, desc, "sweep task");
   if (!vm.count("task") || !vm.count("per-task") || vm["task"].as<int>() < 0 ||
       vm["per-task"].as<int>() < 1)
@@ -62,6 +62,7 @@ int SweepTaskCommand(const std::vector<std::string>& args) {
   o.out_dir = vm["dir"].as<std::string>();
   if (vm.count("timeout")) o.timeout_s = vm["timeout"].as<double>();
   if (vm.count("mem-limit")) o.mem_limit_mib = vm["mem-limit"].as<int64_t>();
+  if (vm.count("area")) o.area_file = vm["area"].as<std::string>();
   std::error_code ec;
   o.cssim_bin = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (ec) return ReportSimError("cannot find the running cssim binary (/proc/self/exe)");

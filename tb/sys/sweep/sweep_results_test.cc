@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
@@ -121,6 +122,33 @@ TEST_F(SweepResultsTest, ParetoIsTheSetOfUndominatedDonePoints) {
   const CliResult t = Cli({"sweep", "pareto", "out", "-m", "cycles", "-m", "multipliers:min"});
   ASSERT_EQ(t.exit_code, 0) << t.err;
   EXPECT_EQ(t.out.rfind("Pareto front of out/sweep.sqlite: ", 0), 0u) << t.out;
+}
+
+// --area: every point's stats.json holds the area file, and rtl_transistors is its blocks' sum
+// (1000 + 234 here); a file that is not the area JSON is refused before anything runs.
+TEST_F(SweepResultsTest, AreaFileFillsTheTransistorColumn) {
+  Write("area.json",
+        R"({"blocks": {"pe_array": {"transistors": 1000}, "kwta": {"transistors": 234}}})");
+  Write("s.yaml",
+        "name: a\nworkload: gsc-sparse\nmodes: [dense]\naxes:\n"
+        "  grid: [{key: arch.array.rows, values: [8, 16]}]\n");
+  const CliResult r = Cli({"sweep", "s.yaml", "--out", "out", "--area", "area.json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = Csv(Cli({"sweep", "export", "out", "--csv"}).out);
+  ASSERT_EQ(rows.size(), 3u);
+  size_t col = 0;
+  while (col < rows[0].size() && rows[0][col] != "rtl_transistors") ++col;
+  ASSERT_LT(col, rows[0].size());
+  EXPECT_EQ(rows[1][col], "1234");
+  EXPECT_EQ(rows[2][col], "1234");
+
+  Write("bad.json", "{}");
+  const CliResult bad = Cli({"sweep", "s.yaml", "--out", "out2", "--area", "bad.json"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err,
+            "cssim: error: bad.json: blocks: is missing; allowed: the JSON of tools/rtl-area "
+            "--json\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out2"));
 }
 
 TEST_F(SweepResultsTest, BadArgumentsExitTwoWithOneLine) {
