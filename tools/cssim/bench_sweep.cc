@@ -3,7 +3,7 @@
 // backend (RunSweep: point directories, progress, the database), once as the bare `cssim run`
 // commands those points are (the same arguments, one process per point, fork/exec and wait,
 // nothing else). It prints points/hour of both and the overhead (sweep / bare - 1), medians
-// over the runs. README, "Sweeps" (Benchmark).
+// over the runs. README, "Sweeps".
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
