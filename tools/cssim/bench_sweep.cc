@@ -2,9 +2,11 @@
 // points twice with the same -j, into a fresh temporary directory: once through the local
 // backend (RunSweep: point directories, progress, the database), once as the bare `cssim run`
 // commands those points are (the same arguments, one process per point, fork/exec and wait,
-// nothing else). It prints points/hour of both and the overhead (sweep / bare - 1), medians
-// over the runs. README, "Sweeps".
+// nothing else). It prints points/hour of both and the overhead (sweep / bare - 1), and the
+// sweep process's own CPU time against its points' (a figure that load from other jobs does not
+// move, unlike the wall times), medians over the runs. README, "Sweeps".
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,6 +152,14 @@ double RunBare(const std::vector<BareCommand>& cmds, int jobs, int* failed) {
   return wall;
 }
 
+// User plus system CPU seconds of this process (RUSAGE_SELF) or of its reaped children.
+double CpuSeconds(int who) {
+  rusage u = {};
+  getrusage(who, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 std::string Percent(double ratio) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%+.1f %%", 100 * ratio);
@@ -215,7 +225,7 @@ int BenchSweepCommand(const std::vector<std::string>& args) {
                           std::string(std::strerror(errno)));
   tmp.path = tmpl;
 
-  std::vector<double> sweep_walls, bare_walls, overheads;
+  std::vector<double> sweep_walls, bare_walls, overheads, self_cpus, cpu_shares;
   int sweep_failed = 0, bare_failed = 0;
   for (int i = 0; i < runs; ++i) {
     const fs::path run_dir = tmp.path / ("run" + std::to_string(i));
@@ -228,9 +238,16 @@ int BenchSweepCommand(const std::vector<std::string>& args) {
     // Alternate which pass goes first, so that neither always meets a cold or a warm machine.
     for (int pass = 0; pass < 2; ++pass) {
       if ((pass == 0) == (i % 2 == 0)) {
+        const double self0 = CpuSeconds(RUSAGE_SELF), children0 = CpuSeconds(RUSAGE_CHILDREN);
         const Clock::time_point start = Clock::now();
         const int rc = sweep::RunSweep(ex.manifest, o);
         sweep_wall = Seconds(start);
+        // The sweep's own CPU (RunSweep runs in this process), which load elsewhere on the
+        // machine does not inflate, against that of its points' processes.
+        const double self = CpuSeconds(RUSAGE_SELF) - self0;
+        const double children = CpuSeconds(RUSAGE_CHILDREN) - children0;
+        self_cpus.push_back(self);
+        cpu_shares.push_back(children > 0 ? self / children : 0);
         if (rc == sweep::kExitInterrupted) return rc;
         sweep_failed = 0;
         const sweep::Store store(o.out_dir + "/sweep.sqlite", ex.manifest.name,
@@ -264,6 +281,10 @@ int BenchSweepCommand(const std::vector<std::string>& args) {
             << std::setw(11) << Percent(Median(overheads)) << "  (min "
             << Percent(*std::min_element(overheads.begin(), overheads.end())) << ", max "
             << Percent(*std::max_element(overheads.begin(), overheads.end())) << ")\n"
+            << "  " << std::left << std::setw(34) << "sweep process's own CPU" << std::right
+            << std::setprecision(2) << std::setw(9) << Median(self_cpus) << " s"
+            << std::setprecision(1) << std::setw(11) << 100 * Median(cpu_shares)
+            << " % of its points' CPU\n"
             << "  failed points (last run): " << sweep_failed << " in the sweep, " << bare_failed
             << " bare" << std::endl;
   return kExitOk;

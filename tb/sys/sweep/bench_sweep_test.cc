@@ -37,7 +37,8 @@ TEST_F(BenchSweepTest, RunsBothPassesAndPrintsPointsPerHourAndTheOverhead) {
       << r.out;
   for (const char* field :
        {"  sweep (local backend) ", "  bare cssim run, back to back ",
-        "  overhead (sweep / bare - 1) ", "failed points (last run): 1 in the sweep, 1 bare\n"})
+        "  overhead (sweep / bare - 1) ", "  sweep process's own CPU ", " % of its points' CPU\n",
+        "failed points (last run): 1 in the sweep, 1 bare\n"})
     EXPECT_NE(r.out.find(field), std::string::npos) << field << "\n" << r.out;
   size_t per_hour = 0;
   for (size_t at = r.out.find(" points/hour\n"); at != std::string::npos;
