@@ -1,5 +1,6 @@
 // cssim bench: simulation speed (wall clock around Run, each run in a fresh process) of both
-// kernels on the built-in architectures, of the default job, or of co-simulation (--cosim).
+// kernels on the built-in architectures, of the default job, or of co-simulation (--cosim);
+// --sweep, the cost of the sweep machinery, is bench_sweep.cc.
 #include <algorithm>
 #include <chrono>
 #include <iomanip>
@@ -102,6 +103,8 @@ int BenchDefaultJob(int runs) {
 }  // namespace
 
 int BenchCommand(const std::vector<std::string>& args) {
+  if (std::find(args.begin(), args.end(), "--sweep") != args.end())
+    return BenchSweepCommand(args);  // bench_sweep.cc, with options of its own
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("runs", po::value<int>()->default_value(5),
                                                  "timed runs per arch and kernel")(
@@ -122,7 +125,10 @@ int BenchCommand(const std::vector<std::string>& args) {
       "comparison, SystemC kernel, outputs checked), wall clock of the whole job per run")(
       "cosim", po::bool_switch(),
       "co-simulation speed instead: simulated cycles/s with --impl model, rtl and both, for "
-      "each RTL block's regression harness (seed 1) and the GSC workloads");
+      "each RTL block's regression harness (seed 1) and the GSC workloads")(
+      "sweep", po::bool_switch(),
+      "the sweep machinery's cost instead: 'cssim bench --sweep [SPEC] [-j N] [--runs R]' "
+      "(see 'cssim bench --sweep --help')");
   const po::variables_map vm = Parse(args, desc, "bench");
   if (WantsHelp(vm,
                 "usage: cssim bench [options]\n\nTimes whole simulations (wall clock around "

@@ -16,6 +16,8 @@ int RunCommand(const std::vector<std::string>& args);
 int ListCommand(const std::vector<std::string>& args);
 int ListParamsCommand(const std::vector<std::string>& args);
 int BenchCommand(const std::vector<std::string>& args);
+// `cssim bench --sweep` (bench_sweep.cc); BenchCommand hands it every argument.
+int BenchSweepCommand(const std::vector<std::string>& args);
 int SweepCommand(const std::vector<std::string>& args);
 // `cssim sweep export` and `cssim sweep pareto` (sweep_results_command.cc).
 int SweepExportCommand(const std::vector<std::string>& args);

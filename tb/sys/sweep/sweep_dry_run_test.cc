@@ -88,6 +88,11 @@ TEST_F(SweepDryRunTest, GscDesignSpaceHasAFewHundredPoints) {
   CheckListing(DataDir() + "/sweeps/gsc-design-space.yaml", "gsc-design-space", 200, 600);
 }
 
+// The benchmark sweep of `cssim bench --sweep` and the nightly kill test: exactly 200 points.
+TEST_F(SweepDryRunTest, GscBenchHasExactly200Points) {
+  CheckListing(DataDir() + "/sweeps/gsc-bench.yaml", "gsc-bench", 200, 200);
+}
+
 TEST_F(SweepDryRunTest, RelativeBasePathsAreRelativeToTheSpec) {
   std::filesystem::create_directories(dir_ / "specs");
   Write("specs/net.yaml",
