@@ -175,21 +175,7 @@ int BenchSweepCommand(const std::vector<std::string>& args) {
       "jobs,j", po::value<int>()->default_value(2), "simulations at a time, in both passes")(
       "runs", po::value<int>()->default_value(3),
       "timed runs of both passes (the median is shown)");
-  po::options_description all;
-  all.add(desc);
-  all.add_options()("spec", po::value<std::string>())("unexpected-argument",
-                                                      po::value<std::vector<std::string>>());
-  po::positional_options_description positional;
-  positional.add("spec", 1).add("unexpected-argument", -1);
-  po::variables_map vm;
-  po::store(
-      po::command_line_parser(args)
-          .options(all)
-          .positional(positional)
-          .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
-          .run(),
-      vm);
-  po::notify(vm);
+  const po::variables_map vm = Parse(args, desc, "bench --sweep", "SPEC");
   if (WantsHelp(vm,
                 "usage: cssim bench --sweep [SPEC] [-j N] [--runs R]\n\nRuns the sweep SPEC "
                 "(default: the 200-point workloads/sweeps/gsc-bench.yaml) through the local "
@@ -198,11 +184,6 @@ int BenchSweepCommand(const std::vector<std::string>& args) {
                 "medians of R runs.",
                 desc))
     return kExitOk;
-  if (vm.count("unexpected-argument"))
-    throw InputError(
-        "", "",
-        "unexpected argument '" + vm["unexpected-argument"].as<std::vector<std::string>>()[0] + "'",
-        "one SPEC and options (see 'cssim bench --sweep --help')");
   const int runs = vm["runs"].as<int>();
   if (runs < 1 || runs > 1000)
     throw InputError("", "--runs", std::to_string(runs) + " is out of range", "integer 1..1000");
