@@ -13,9 +13,11 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "model/sweep/point.h"
+#include "tb/common/cli_runner.h"
 
 namespace cssim::sweep {
 
@@ -82,5 +84,20 @@ inline pid_t ForkSweep(const SweepManifest& m, const SweepOptions& o) {
   }
   return pid;
 }
+
+// A CliFixture whose sweeps run into sub-directories of its temporary directory, 2 jobs at a time.
+class SweepFixture : public CliFixture {
+ protected:
+  explicit SweepFixture(std::string prefix) : CliFixture(std::move(prefix), false) {}
+
+  SweepOptions Options(const std::string& sub) const {
+    SweepOptions o;
+    o.out_dir = Path(sub);
+    o.cssim_bin = bin_;
+    o.jobs = 2;
+    return o;
+  }
+  static std::string Db(const SweepOptions& o) { return o.out_dir + "/sweep.sqlite"; }
+};
 
 }  // namespace cssim::sweep

@@ -41,18 +41,9 @@ std::set<std::string> DoneIds(const std::string& db) {
   return {ids.begin(), ids.end()};
 }
 
-class SweepKillNightlyTest : public CliFixture {
+class SweepKillNightlyTest : public SweepFixture {
  protected:
-  SweepKillNightlyTest() : CliFixture("cssim-sweep-kill", false) {}
-
-  SweepOptions Options(const std::string& sub) const {
-    SweepOptions o;
-    o.out_dir = Path(sub);
-    o.cssim_bin = bin_;
-    o.jobs = 2;
-    return o;
-  }
-  static std::string Db(const SweepOptions& o) { return o.out_dir + "/sweep.sqlite"; }
+  SweepKillNightlyTest() : SweepFixture("cssim-sweep-kill") {}
 };
 
 TEST_F(SweepKillNightlyTest, TwoHundredPointsSurviveSigkillAtRandomMomentsAndResume) {

@@ -92,18 +92,9 @@ const char* const kLayersSql =
     "SELECT point_id, layer, name, engine, cycles, macs, energy_pj, dram_bytes FROM layers "
     "ORDER BY point_id, layer";
 
-class SweepRunTest : public CliFixture {
+class SweepRunTest : public SweepFixture {
  protected:
-  SweepRunTest() : CliFixture("cssim-sweep", false) {}
-
-  SweepOptions Options(const std::string& sub) const {
-    SweepOptions o;
-    o.out_dir = Path(sub);
-    o.cssim_bin = bin_;
-    o.jobs = 2;
-    return o;
-  }
-  static std::string Db(const SweepOptions& o) { return o.out_dir + "/sweep.sqlite"; }
+  SweepRunTest() : SweepFixture("cssim-sweep") {}
 };
 
 TEST_F(SweepRunTest, RecordsEveryPointAsADirectRunAndResumesWithNothingToDo) {
