@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "model/base/error.h"
+#include "model/base/text.h"
 #include "model/config/config.h"
 
 namespace cssim {
@@ -38,13 +39,6 @@ constexpr const char* kStatsFile = "stats.json";
 constexpr const char* kLayersFile = "layers.csv";
 constexpr const char* kConfigFile = "config.resolved.yaml";
 const char* const kResultFiles[] = {kStatsFile, kLayersFile, kConfigFile};
-
-// Shortest text that reads back as the same double: reproducible and still readable.
-std::string Num(double v) {
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof(buf), v);
-  return std::string(buf, res.ptr);
-}
 
 double PerMac(double pj, int64_t macs) { return macs > 0 ? pj / double(macs) : 0; }
 
@@ -136,14 +130,6 @@ std::string StatsJson(const RunResult& r) {
   return j.dump(2) + "\n";
 }
 
-// RFC 4180: a field holding a comma, quote or line break is quoted, quotes doubled.
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 std::string LayersCsv(const RunResult& r) {
   // Every row has the same columns: the union of the components any layer or the run spent on.
   std::set<std::string> components;
@@ -158,11 +144,12 @@ std::string LayersCsv(const RunResult& r) {
   os << "\n";
   for (const LayerResult& l : r.layers) {
     os << CsvField(l.name) << "," << CsvField(l.kind) << "," << l.engine << "," << l.cycles << ","
-       << l.dense_macs << "," << l.macs << "," << Num(l.mac_utilization) << "," << l.pack_n << ","
-       << Num(l.packing_efficiency) << "," << l.dram_bytes << "," << Num(l.energy.total_pj);
+       << l.dense_macs << "," << l.macs << "," << ShortestDouble(l.mac_utilization) << ","
+       << l.pack_n << "," << ShortestDouble(l.packing_efficiency) << "," << l.dram_bytes << ","
+       << ShortestDouble(l.energy.total_pj);
     for (const std::string& c : components) {
       const auto it = l.energy.by_component.find(c);
-      os << "," << Num(it == l.energy.by_component.end() ? 0.0 : it->second);
+      os << "," << ShortestDouble(it == l.energy.by_component.end() ? 0.0 : it->second);
     }
     os << "\n";
   }
@@ -207,7 +194,7 @@ InputError OutError(const std::string& problem, const std::string& allowed = "a 
   return InputError("", "--out", problem, allowed);
 }
 
-void WriteFile(const fs::path& path, const std::string& text) {
+void WriteOutFile(const fs::path& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
   f << text;
   f.close();
@@ -306,7 +293,7 @@ void WriteResults(const std::string& dir, const RunResult& r) {
   RemoveOnExit tmp_guard(tmp);
   if (!fs::create_directory(tmp, ec) || ec)
     throw OutError("cannot create '" + tmp.string() + "': " + ec.message());
-  for (const auto& [name, text] : files) WriteFile(tmp / name, text);
+  for (const auto& [name, text] : files) WriteOutFile(tmp / name, text);
 
   if (!fs::exists(out)) {
     fs::rename(tmp, out, ec);
@@ -340,7 +327,7 @@ void PrintSummary(std::ostream& os, const RunResult& r) {
   };
   row("cycles", Grouped(r.cycles));
   row("time per inference",
-      Fixed(us_per_inference, 3) + " us at " + Num(r.arch.clock_mhz) + " MHz");
+      Fixed(us_per_inference, 3) + " us at " + ShortestDouble(r.arch.clock_mhz) + " MHz");
   row("inferences/s", Fixed(r.inferences_per_s, 1));
   row("MACs (dense work)", Grouped(uint64_t(r.dense_macs)));
   row("MACs (performed)", Grouped(uint64_t(r.macs)));

@@ -23,6 +23,7 @@
 
 #include "model/base/error.h"
 #include "model/base/progress.h"
+#include "model/base/text.h"
 #include "model/sweep/store.h"
 
 namespace cssim::sweep {
@@ -56,19 +57,6 @@ class InterruptGuard {
  private:
   struct sigaction old_int_ = {}, old_term_ = {};
 };
-
-std::string Num(double v) {
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof(buf), v);
-  return std::string(buf, res.ptr);
-}
-
-void WriteText(const fs::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  f.close();
-  if (!f) throw InputError(path.string(), "", "cannot write the point's file");
-}
 
 // The last non-empty line of a file, without its line break; "" when there is none.
 std::string LastLine(const fs::path& path) {
@@ -184,7 +172,7 @@ bool Poll(const Running& r, const SweepOptions& o, std::string* problem, double*
     if (o.timeout_s <= 0 || *wall < o.timeout_s) return false;
     kill(-r.pid, SIGKILL);
     Reap(r.pid, &status);
-    *problem = "timeout after " + Num(o.timeout_s) + " s";
+    *problem = "timeout after " + ShortestDouble(o.timeout_s) + " s";
   } else if (got < 0) {
     *problem = std::string("lost the child process: ") + std::strerror(errno);
   } else {
@@ -227,9 +215,9 @@ void PreparePointDir(const SweepPoint& p, const std::string& out_dir) {
   fs::create_directories(tmp, ec);
   if (ec)
     throw InputError(tmp.string(), "", "cannot create the point's directory: " + ec.message());
-  WriteText(tmp / "arch.yaml", p.arch_yaml);
-  WriteText(tmp / "workload.yaml", p.workload_yaml);
-  WriteText(tmp / "energy.yaml", p.energy_yaml);
+  WriteFile(tmp / "arch.yaml", p.arch_yaml, "the point\'s file");
+  WriteFile(tmp / "workload.yaml", p.workload_yaml, "the point\'s file");
+  WriteFile(tmp / "energy.yaml", p.energy_yaml, "the point\'s file");
 }
 
 PointRecord RunPointInDir(const SweepPoint& p, const SweepOptions& o) {

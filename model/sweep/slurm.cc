@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "model/base/error.h"
+#include "model/base/text.h"
 #include "model/sweep/runner.h"
 #include "model/sweep/store.h"
 
@@ -95,19 +96,6 @@ std::string ShellWord(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
-}
-
-// Writes `text` to `path` through a temporary file and a rename.
-void WriteFileAtomically(const fs::path& path, const std::string& text) {
-  const fs::path part = path.string() + ".part";
-  {
-    std::ofstream f(part, std::ios::binary);
-    f << text;
-    f.close();
-    if (!f) throw InputError(part.string(), "", "cannot write");
-  }
-  if (rename(part.c_str(), path.c_str()) != 0)
-    throw InputError(path.string(), "", std::string("cannot rename: ") + std::strerror(errno));
 }
 
 std::string ReadText(const fs::path& path, bool* ok) {

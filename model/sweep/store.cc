@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "model/base/error.h"
+#include "model/base/text.h"
 
 namespace cssim::sweep {
 namespace {
@@ -55,13 +56,6 @@ std::string Num(double v) {
                        ? std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed)
                        : std::to_chars(buf, buf + sizeof(buf), v);
   return std::string(buf, res.ptr);
-}
-
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
 }
 
 // A prepared statement, finalized on scope exit.
@@ -461,7 +455,6 @@ PointsTable ReadPoints(const std::string& db_path) {
           case SQLITE_INTEGER:
             c.kind = PointsTable::Cell::kInt;
             c.i = sqlite3_column_int64(s.get(), i);
-            c.d = double(c.i);
             break;
           case SQLITE_FLOAT:
             c.kind = PointsTable::Cell::kReal;

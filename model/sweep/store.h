@@ -94,9 +94,15 @@ struct PointsTable {
   struct Cell {
     enum Kind { kNull, kInt, kReal, kText } kind = kNull;
     int64_t i = 0;
-    double d = std::numeric_limits<double>::quiet_NaN();  // kInt and kReal; NaN otherwise
-    std::string text;                                     // kText
+    double d = 0;             // kReal
+    std::string text;         // kText
     std::string Csv() const;  // the CSV field (RFC 4180 quoting; NULL as empty)
+    // The value as a number: kInt and kReal; NaN for NULL and text.
+    double Number() const {
+      return kind == kInt    ? double(i)
+             : kind == kReal ? d
+                             : std::numeric_limits<double>::quiet_NaN();
+    }
   };
   std::vector<std::string> columns;
   std::vector<std::vector<Cell>> rows;

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "model/base/error.h"
+#include "model/base/text.h"
 #include "model/config/config.h"
 #include "model/sweep/point.h"
 #include "model/sweep/runner.h"
@@ -38,8 +39,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace po = boost::program_options;
 using Clock = std::chrono::steady_clock;
-
-constexpr int kMaxJobs = 1024;
 
 double Seconds(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -59,13 +58,6 @@ struct TempDir {
     if (!path.empty()) fs::remove_all(path, ec);
   }
 };
-
-void WriteText(const fs::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  f.close();
-  if (!f) throw InputError(path.string(), "", "cannot write the point's file");
-}
 
 // The points once each (a sweep runs a point listed twice once).
 std::vector<const sweep::SweepPoint*> UniquePoints(const sweep::SweepManifest& m) {
@@ -92,9 +84,9 @@ std::vector<BareCommand> PrepareBare(const std::vector<const sweep::SweepPoint*>
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw InputError(dir.string(), "", "cannot create the point's directory");
-    WriteText(dir / "arch.yaml", p->arch_yaml);
-    WriteText(dir / "workload.yaml", p->workload_yaml);
-    WriteText(dir / "energy.yaml", p->energy_yaml);
+    WriteFile(dir / "arch.yaml", p->arch_yaml, "the point\'s file");
+    WriteFile(dir / "workload.yaml", p->workload_yaml, "the point\'s file");
+    WriteFile(dir / "energy.yaml", p->energy_yaml, "the point\'s file");
     cmds.push_back({dir.string(),
                     {bin, "run", "--arch", "arch.yaml", "--workload", "workload.yaml", "--energy",
                      "energy.yaml", "--mode", p->mode, "--seed", std::to_string(p->seed), "--out",

@@ -17,6 +17,9 @@ constexpr int kExitOk = 0;
 constexpr int kExitInput = 2;
 constexpr int kExitSim = 3;
 
+// The most simulations a command runs at a time (-j of sweep and bench --sweep).
+constexpr int kMaxJobs = 1024;
+
 // Messages leave as one line, whatever the exception text holds.
 std::string OneLine(std::string s);
 int ReportInputError(const std::string& what);

@@ -24,8 +24,6 @@ namespace {
 
 namespace po = boost::program_options;
 
-constexpr int kMaxJobs = 1024;
-
 int64_t ParseCount(const std::string& option, const std::string& s, int64_t max,
                    const std::string& allowed) {
   if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/base/error.h"
+#include "model/base/text.h"
 #include "model/sweep/pareto.h"
 #include "model/sweep/store.h"
 #include "tools/cssim/cli.h"
@@ -40,19 +41,7 @@ void Emit(const std::string& text, const po::variables_map& vm) {
     std::cout << text;
     return;
   }
-  const std::string file = vm["output"].as<std::string>();
-  const std::string tmp = file + ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f << text;
-    if (!(f.flush())) throw InputError(file, "", "cannot write it", "a writable path (option -o)");
-  }
-  std::error_code ec;
-  fs::rename(tmp, file, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw InputError(file, "", "cannot write it", "a writable path (option -o)");
-  }
+  WriteFileAtomically(vm["output"].as<std::string>(), text);
 }
 
 }  // namespace
@@ -125,7 +114,7 @@ int SweepParetoCommand(const std::vector<std::string>& args) {
     if (status >= 0 && t.rows[r][size_t(status)].text != "done") continue;
     rows.push_back(r);
     std::vector<double>& v = values.emplace_back();
-    for (int c : cols) v.push_back(t.rows[r][size_t(c)].d);
+    for (int c : cols) v.push_back(t.rows[r][size_t(c)].Number());
   }
   std::vector<size_t> front = sweep::ParetoFront(values, maximize);
   std::stable_sort(front.begin(), front.end(), [&](size_t a, size_t b) {
