@@ -21,11 +21,23 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-// The columns every points row has before the swept keys, and the metric columns after them.
-const char* const kLeadColumns[] = {"id", "idx", "status", "error", "wall_s", "mode", "seed"};
-const char* const kMetricColumns[] = {"cycles",      "inferences_per_s", "energy_per_inference_pj",
-                                      "pj_per_mac",  "mac_utilization",  "dram_bytes",
-                                      "multipliers", "sram_kib",         "rtl_transistors"};
+// The columns every points row has before the swept keys, and the metric columns after them,
+// with their SQL declarations: the table is created and filled from these lists.
+struct Column {
+  const char* name;
+  const char* decl;
+};
+const Column kLeadColumns[] = {{"id", "TEXT PRIMARY KEY"},
+                               {"idx", "INTEGER NOT NULL"},
+                               {"status", "TEXT NOT NULL"},
+                               {"error", "TEXT"},
+                               {"wall_s", "REAL"},
+                               {"mode", "TEXT NOT NULL"},
+                               {"seed", ""}};
+const Column kMetricColumns[] = {
+    {"cycles", "INTEGER"},      {"inferences_per_s", "REAL"}, {"energy_per_inference_pj", "REAL"},
+    {"pj_per_mac", "REAL"},     {"mac_utilization", "REAL"},  {"dram_bytes", "INTEGER"},
+    {"multipliers", "INTEGER"}, {"sram_kib", "REAL"},         {"rtl_transistors", "INTEGER"}};
 
 std::string Quote(const std::string& name) {
   std::string q = "\"";
@@ -34,10 +46,10 @@ std::string Quote(const std::string& name) {
 }
 
 bool IsLeadOrMetric(const std::string& c) {
-  for (const char* l : kLeadColumns)
-    if (c == l) return true;
-  for (const char* l : kMetricColumns)
-    if (c == l) return true;
+  for (const Column& l : kLeadColumns)
+    if (c == l.name) return true;
+  for (const Column& l : kMetricColumns)
+    if (c == l.name) return true;
   return false;
 }
 
@@ -218,14 +230,14 @@ Store::Store(const std::string& path, const std::string& name,
     }
     const std::string cols = Json(columns).dump();
     if (meta.empty()) {
-      std::string sql =
-          "CREATE TABLE points (id TEXT PRIMARY KEY, idx INTEGER NOT NULL, "
-          "status TEXT NOT NULL, error TEXT, wall_s REAL, mode TEXT NOT NULL, seed";
+      std::string sql = "CREATE TABLE points (";
+      auto add = [&sql](const Column& c) {
+        sql += std::string(sql.back() == '(' ? "" : ", ") + c.name + (*c.decl ? " " : "") + c.decl;
+      };
+      for (const Column& c : kLeadColumns) add(c);
       for (const std::string& c : columns_) sql += ", " + Quote(c);
-      sql +=
-          ", cycles INTEGER, inferences_per_s REAL, energy_per_inference_pj REAL, "
-          "pj_per_mac REAL, mac_utilization REAL, dram_bytes INTEGER, multipliers INTEGER, "
-          "sram_kib REAL, rtl_transistors INTEGER)";
+      for (const Column& c : kMetricColumns) add(c);
+      sql += ")";
       Exec(sql);
       Exec(
           "CREATE TABLE layers (point_id TEXT NOT NULL, layer INTEGER NOT NULL, name TEXT, "
@@ -303,15 +315,19 @@ std::map<std::string, bool> Store::Statuses() const {
 }
 
 void Store::Record(const SweepPoint& p, const PointRecord& r) {
-  std::string sql = "INSERT OR REPLACE INTO points (id, idx, status, error, wall_s, mode, seed";
-  std::string params = "?1, ?2, ?3, ?4, ?5, ?6, ?7";
-  int n = 7;
+  std::string sql = "INSERT OR REPLACE INTO points (", params;
+  int n = 0;
+  for (const Column& c : kLeadColumns) {
+    const std::string sep = n ? ", " : "";
+    sql += sep + c.name;
+    params += sep + "?" + std::to_string(++n);
+  }
   for (const std::string& c : columns_) {
     sql += ", " + Quote(c);
     params += ", ?" + std::to_string(++n);
   }
-  for (const char* c : kMetricColumns) {
-    sql += std::string(", ") + c;
+  for (const Column& c : kMetricColumns) {
+    sql += std::string(", ") + c.name;
     params += ", ?" + std::to_string(++n);
   }
   sql += ") VALUES (" + params + ")";
