@@ -59,6 +59,10 @@ EnergyReport EnergyModel::Evaluate(const StatGroup& root,
     a.component = c.group().energy().component;
     a.action = c.action();
     a.data_type = DataTypeName(c.data_type());
+    a.unit = c.unit();
+    a.width_bits = c.group().energy().width_bits;
+    a.size_bytes = c.group().energy().size_bytes;
+    a.source = table_.components.at(a.component).at(a.action).source;
     a.count = count;
     a.pj_per_action = PjPerAction(c);
     a.pj = double(count) * a.pj_per_action;

@@ -37,7 +37,11 @@ struct ActionEnergy {
   std::string component, action, data_type;
   uint64_t count = 0;
   double pj_per_action = 0;
-  double pj = 0;  // count * pj_per_action
+  double pj = 0;          // count * pj_per_action
+  std::string unit;       // what one count is ("accesses", "bytes", ...)
+  double width_bits = 0;  // the group's access width (0: none given)
+  double size_bytes = 0;  // the group's capacity (0: none given)
+  std::string source;     // the table entry's source
 };
 
 struct EnergyReport {

@@ -5,6 +5,6 @@
 
 namespace cssim {
 
-inline constexpr const char kCssimVersion[] = "0.1.0";
+inline constexpr const char kCssimVersion[] = "0.2.0";
 
 }  // namespace cssim

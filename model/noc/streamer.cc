@@ -59,7 +59,7 @@ void Streamer::Serve(int l) {
   }
 }
 
-void Streamer::Issue() {
+void Streamer::Issue(Cycle now) {
   // Up to glb_.lanes word reads per cycle, always for the lane furthest behind (lowest next
   // beat, then lowest lane): the streamer fetches beat after beat across all lanes, so that the
   // reads of one cycle go to neighbouring words (different banks) rather than one lane's future.
@@ -78,7 +78,7 @@ void Streamer::Issue() {
     const int64_t a = lanes_[best].next_addr;
     const uint32_t word = uint32_t(a) - uint32_t(a) % word_;
     const uint64_t serial = pending_popped_ + pending_.size();
-    pending_.push_back(Pending{word, {}});
+    pending_.push_back(Pending{word, {}, now});
     for (int j = 0; j < n; ++j) {
       const int l = (best + j) % n;
       Lane& lane = lanes_[l];
@@ -114,6 +114,17 @@ void Streamer::Fill() {
     pending_.pop_front();
     ++pending_popped_;
   }
+}
+
+bool Streamer::ConflictDelayed() const {
+  if (!active_ || emitted_ >= c_.beats || pending_.empty()) return false;
+  // The GLB sees a read from the cycle after it was queued; a loss from then on delayed it (the
+  // port is served in order). Comparing cycles, not counts, keeps this independent of the order
+  // in which units tick within a cycle.
+  if (glb_.last_lost == kNever || glb_.last_lost <= pending_.front().queued) return false;
+  for (int l = 0; l < c_.lanes; ++l)
+    if (lanes_[l].buf.empty() || !lanes_[l].buf.front().ready) return true;
+  return false;
 }
 
 void Streamer::Emit(Cycle now) {
@@ -156,7 +167,7 @@ void Streamer::Tick(Cycle now) {
   if (active_) {
     Fill();
     Emit(now);
-    Issue();
+    Issue(now);
     if (emitted_ == c_.beats && pending_.empty()) active_ = false;
   }
   // The bus pipeline: a beat leaves `latency_` cycles after it was formed.

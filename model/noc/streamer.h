@@ -53,6 +53,12 @@ class Streamer : public Unit {
   Cycle NextEvent(Cycle now) const override;
   std::string DebugState() const override;
 
+  // A command is active, some lane's next value has not arrived, and the port has lost a GLB
+  // bank arbitration since the oldest outstanding read was queued: the streamer waits on a bank
+  // conflict (docs/design.md, "Where the cycles go"). A function of the state only, so that it
+  // does not depend on which idle cycles the engine skips.
+  bool ConflictDelayed() const;
+
  private:
   struct Slot {
     int8_t value = 0;
@@ -80,12 +86,13 @@ class Streamer : public Unit {
   struct Pending {  // one GLB word read and every slot it serves
     uint32_t word = 0;
     std::vector<SlotFill> fills;
+    Cycle queued = 0;  // the cycle the read was pushed to the GLB port
   };
   void Advance(int lane);  // next_beat++ and refresh next_addr
   // Takes the lane's next values that need no new read: padding / idle, values in its in-flight
   // word (joining that read) and values in its register.
   void Serve(int lane);
-  void Issue();
+  void Issue(Cycle now);
   void Fill();
   void Emit(Cycle now);
 

@@ -57,6 +57,8 @@ class VectorUnit : public Unit {
   Cycle NextEvent(Cycle now) const override;
   std::string DebugState() const override;
 
+  uint64_t ops() const { return ops_.value(); }
+
  private:
   struct Pixel {
     std::vector<uint32_t> runs;   // first bytes of the window positions' channel runs

@@ -16,7 +16,9 @@
 
 #include "model/base/error.h"
 #include "model/base/text.h"
+#include "model/base/version.h"
 #include "model/config/config.h"
+#include "model/top/cycle_account.h"
 
 namespace cssim {
 // 13106400 -> "13,106,400", for the summary.
@@ -75,6 +77,50 @@ Json MapJson(const std::map<std::string, double>& m) {
   return out;
 }
 
+// The `top.cycles.<reason>` counters of `counters` as {reason: cycles}, in CycleReason order.
+Json CycleReasons(const std::vector<CounterValue>& counters) {
+  std::map<std::string, uint64_t> by_name;
+  for (const CounterValue& c : counters)
+    if (c.name.rfind("top.cycles.", 0) == 0) by_name[c.name.substr(11)] = c.value;
+  Json out = Json::object();
+  for (int i = 0; i < kCycleReasonCount; ++i) {
+    const char* name = CycleReasonName(CycleReason(i));
+    out[name] = by_name.count(name) ? by_name.at(name) : 0;
+  }
+  return out;
+}
+
+// The peaks a roofline needs: the mode engine's MACs per cycle and the DRAM's pin bandwidth
+// (channels x bus bytes x 2 transfers per tCK).
+Json PeakJson(const RunResult& r) {
+  const DramSpec& d = r.arch.dram;
+  const double dram_bytes_per_s = double(d.channels) * d.bus_bytes * 2 / (d.tck_ns * 1e-9);
+  Json p;
+  p["macs_per_cycle"] = r.pe_count;
+  p["macs_per_s"] = double(r.pe_count) * r.arch.clock_mhz * 1e6;
+  p["dram_bytes_per_s"] = dram_bytes_per_s;
+  p["dram_bytes_per_cycle"] = dram_bytes_per_s / (r.arch.clock_mhz * 1e6);
+  p["dram_preset"] = d.preset;
+  return p;
+}
+
+Json ActionsJson(const EnergyReport& e) {
+  Json out = Json::array();
+  for (const ActionEnergy& a : e.actions)
+    out.push_back({{"counter", a.counter},
+                   {"component", a.component},
+                   {"action", a.action},
+                   {"data_type", a.data_type},
+                   {"unit", a.unit},
+                   {"width_bits", a.width_bits},
+                   {"size_bytes", a.size_bytes},
+                   {"count", a.count},
+                   {"pj_per_action", a.pj_per_action},
+                   {"pj", a.pj},
+                   {"source", a.source}});
+  return out;
+}
+
 std::string StatsJson(const RunResult& r) {
   Json j;
   j["cycles"] = r.cycles;
@@ -125,8 +171,18 @@ std::string StatsJson(const RunResult& r) {
     row["energy_pj"] = l.energy.total_pj;
     Json& layer_counters = row["counters"] = Json::object();
     for (const CounterValue& c : l.counters) layer_counters[c.name] = c.value;
+    row["energy_by_component"] = MapJson(l.energy.by_component);
+    row["energy_by_datatype"] = MapJson(l.energy.by_datatype);
+    row["cycle_reasons"] = CycleReasons(l.counters);
     layers.push_back(std::move(row));
   }
+  j["cssim_version"] = kCssimVersion;
+  j["peak"] = PeakJson(r);
+  j["cycle_reasons"] = CycleReasons(r.counters);
+  Json& descriptions = j["cycle_reason_descriptions"] = Json::object();
+  for (int i = 0; i < kCycleReasonCount; ++i)
+    descriptions[CycleReasonName(CycleReason(i))] = CycleReasonDescription(CycleReason(i));
+  j["energy_actions"] = ActionsJson(r.energy);
   return j.dump(2) + "\n";
 }
 

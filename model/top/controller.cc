@@ -11,6 +11,7 @@ void Controller::StartOp() {
   tiles_.assign(program_.ops[op_].tiles.size(), TileState{});
   next_load_tile_ = next_work_tile_ = 0;
   done_tile_ = 0;
+  work_issued_ = work_done_ = stores_issued_ = stores_done_ = 0;
   op_started_ = true;
 }
 
@@ -27,6 +28,7 @@ bool Controller::IssueDma(size_t tile, bool store) {
   dma_jobs_.emplace_back(tile, store);
   p_.dma_cmd.Push(job);
   ++issued;
+  stores_issued_ += store;
   return true;
 }
 
@@ -40,6 +42,7 @@ void Controller::CountDone(Link<uint32_t>& done) {
     done.Pop();
     while (tiles_[done_tile_].work_done == WorkItems(op.tiles[done_tile_])) ++done_tile_;
     ++tiles_[done_tile_].work_done;
+    ++work_done_;
     progress_ = true;
   }
 }
@@ -91,6 +94,7 @@ void Controller::Tick(Cycle now) {
   while (p_.dma_done.CanPop()) {
     const auto [tile, store] = dma_jobs_[p_.dma_done.Pop()];
     ++(store ? tiles_[tile].stores_done : tiles_[tile].loads_done);
+    stores_done_ += store;
     progress_ = true;
   }
   for (Link<uint32_t>* d :
@@ -125,6 +129,7 @@ void Controller::Tick(Cycle now) {
     if (s.loads_done == t.loads.size()) {
       if (s.work_issued < WorkItems(t) && IssueWork(t, s.work_issued)) {
         ++s.work_issued;
+        ++work_issued_;
         progress_ = true;
       }
       if (s.work_issued == WorkItems(t)) ++next_work_tile_;
@@ -138,6 +143,21 @@ void Controller::Tick(Cycle now) {
     op_started_ = false;
     progress_ = true;
   }
+}
+
+Controller::Status Controller::status() const {
+  Status s;
+  if (done() || !op_started_) return s;
+  const Op& op = program_.ops[op_];
+  s.work_in_flight = work_issued_ > work_done_;
+  // The next tile's work waits for its loads; after the last tile's work, the op waits for
+  // its stores.
+  const bool loads_wait =
+      next_work_tile_ < op.tiles.size() &&
+      tiles_[next_work_tile_].loads_done < op.tiles[next_work_tile_].loads.size();
+  s.dram_pending = loads_wait || stores_issued_ > stores_done_ ||
+                   (next_work_tile_ == op.tiles.size() && !s.work_in_flight);
+  return s;
 }
 
 std::string Controller::DebugState() const {

@@ -57,6 +57,13 @@ class Controller : public Unit {
   bool done() const { return op_ >= program_.ops.size(); }
   size_t ops_done() const { return op_; }
 
+  // What the current op waits for, after this cycle (read by model/top/cycle_account.h).
+  struct Status {
+    bool work_in_flight = false;  // a pass or command is with its unit, not yet reported done
+    bool dram_pending = false;    // loads the next work needs, or stores the op's end needs
+  };
+  Status status() const;
+
  private:
   struct TileState {
     size_t loads_issued = 0, loads_done = 0;
@@ -78,6 +85,8 @@ class Controller : public Unit {
   std::vector<std::pair<size_t, bool>> dma_jobs_;  // job id -> (tile, is store)
   size_t next_load_tile_ = 0, next_work_tile_ = 0;
   size_t done_tile_ = 0;  // tile of the next done token (an op's work runs on one unit)
+  // Over the current op, for status(): work items issued and done, store jobs issued and done.
+  size_t work_issued_ = 0, work_done_ = 0, stores_issued_ = 0, stores_done_ = 0;
   bool progress_ = false;
 };
 

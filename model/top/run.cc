@@ -13,6 +13,7 @@
 #include "model/ref/ref.h"
 #include "model/top/accelerator.h"
 #include "model/top/checks.h"
+#include "model/top/cycle_account.h"
 #include "model/top/energy_account.h"
 
 namespace cssim {
@@ -75,10 +76,14 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
 
   // Simulate, closing each op's accounts as the controller finishes it.
   ModeEngine engine(acc, options.mode);
+  CycleAccount cycle_account(acc, program);  // before the ledger's first snapshot
   OpLedger ledger(acc, engine);
   const Cycle cycles = Simulate(
       acc.engine(), options.kernel, arch.clock_mhz, [&] { return acc.controller().done(); },
-      [&](Cycle now) { ledger.OnCycle(now); });
+      [&](Cycle now) {
+        cycle_account.OnCycle(now);
+        ledger.OnCycle(now);
+      });
 
   // Account.
   const RefOutputs ref =

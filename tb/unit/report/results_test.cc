@@ -23,7 +23,15 @@ namespace fs = std::filesystem;
 ActionEnergy Action(const std::string& counter, const std::string& component,
                     const std::string& action, const std::string& data_type, uint64_t count,
                     double pj_per_action) {
-  return {counter, component, action, data_type, count, pj_per_action, count * pj_per_action};
+  ActionEnergy a;
+  a.counter = counter;
+  a.component = component;
+  a.action = action;
+  a.data_type = data_type;
+  a.count = count;
+  a.pj_per_action = pj_per_action;
+  a.pj = double(count) * pj_per_action;
+  return a;
 }
 
 // Sums the actions into totals the way the energy model does.
