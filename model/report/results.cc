@@ -40,7 +40,9 @@ using Json = nlohmann::ordered_json;
 constexpr const char* kStatsFile = "stats.json";
 constexpr const char* kLayersFile = "layers.csv";
 constexpr const char* kConfigFile = "config.resolved.yaml";
-const char* const kResultFiles[] = {kStatsFile, kLayersFile, kConfigFile};
+// `cssim run --report` adds the report and its figures (tools/cssim/report_command.cc).
+const char* const kResultFiles[] = {kStatsFile, kLayersFile, kConfigFile, "report.html",
+                                    "report-files"};
 
 double PerMac(double pj, int64_t macs) { return macs > 0 ? pj / double(macs) : 0; }
 

@@ -1,8 +1,8 @@
 // The cssim commands (main.cc keeps the table that names them), one file each:
 // run_command.cc, list_command.cc, list_params_command.cc, bench_command.cc, sweep_command.cc,
-// and regress in cosim.cc. Each takes the arguments after the command word and returns the exit
-// status; bad input is thrown as InputError (or a boost::program_options error) for main.cc to
-// report.
+// report_command.cc, and regress in cosim.cc. Each takes the arguments after the command word and
+// returns the exit status; bad input is thrown as InputError (or a boost::program_options error)
+// for main.cc to report.
 #pragma once
 
 #include <string>
@@ -27,6 +27,22 @@ int SweepParetoCommand(const std::vector<std::string>& args);
 int SweepStatusCommand(const std::vector<std::string>& args);
 int SweepTaskCommand(const std::vector<std::string>& args);
 int SweepCollectCommand(const std::vector<std::string>& args);
+
+// `cssim report` (report_command.cc), and the report `cssim run --report` writes.
+int ReportCommand(const std::vector<std::string>& args);
+struct ReportRequest {
+  std::string source;  // result directory, comparison directory, sweep directory or database
+  std::string out;     // the HTML file
+  std::string plots;   // the figures' and tables' directory
+  std::vector<std::string> scatter, metrics;
+};
+// Throws InputError when the interpreter the report needs is missing (before a long run).
+void CheckReportPython();
+// Runs the generator; returns its exit status (0, or 2 after its one-line message on bad input).
+int MakeReport(const ReportRequest& req);
+// report.html in the source's directory; the report's name with "-files", beside it.
+std::string DefaultReportPath(const std::string& source);
+std::string DefaultPlotsDir(const std::string& report);
 
 // The default job ('cssim run' with neither --mode nor --workload, and 'cssim bench
 // --default-job'): the dense GSC network on the PE array, and the sparse one on the CS

@@ -53,6 +53,8 @@ const Command kCommands[] = {
      SweepCommand},
     {"regress", "run every RTL block against its model in lockstep (co-simulation)",
      RegressCommand},
+    {"report", "write an HTML energy and performance report of a run, comparison or sweep",
+     ReportCommand},
 };
 
 std::string CommandNames() {

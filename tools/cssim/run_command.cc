@@ -77,6 +77,9 @@ void AddRunOptions(po::options_description& desc) {
       "stats.json as rtl_area")("no-check", po::bool_switch(),
                                 "skip the bit-exact comparison with the reference model")(
       "stats", po::bool_switch(), "after the summary, print every non-zero counter")(
+      "report", po::bool_switch(),
+      "with --out: also write the HTML report (report.html, figures and tables in "
+      "report-files/) into the --out directory, as cssim report would")(
       "dump-program", po::bool_switch(),
       "print the compiled program (layer groups, tiles, DMA and compute commands) and exit");
 }
@@ -87,8 +90,21 @@ struct Request {
   RunOptions options;
   bool has_seed = false;
   uint64_t seed = 0;
-  std::string out;  // --out, or empty
+  std::string out;      // --out, or empty
+  bool report = false;  // --report: the HTML report into `out` too
 };
+
+// --report: the report of the result files just written, into the same directory.
+int WriteReport(const Request& req) {
+  if (!req.report) return kExitOk;
+  ReportRequest r;
+  r.source = req.out;
+  r.out = (std::filesystem::path(req.out) / "report.html").string();
+  r.plots = DefaultPlotsDir(r.out);
+  const int rc = MakeReport(r);
+  if (rc == kExitOk) std::cout << "report written to " << r.out << std::endl;
+  return rc;
+}
 
 // A comparison directory holds one result directory per mode and nothing else.
 void CheckComparisonDir(const std::string& dir) {
@@ -100,6 +116,7 @@ void CheckComparisonDir(const std::string& dir) {
       const std::string name = e.path().filename().string();
       bool ours = false;
       for (const Job& job : kComparison) ours |= name == ModeName(job.mode);
+      ours |= name == "report.html" || name == "report-files";
       if (!ours)
         throw InputError("", "--out",
                          "'" + dir + "' holds '" + name +
@@ -254,6 +271,10 @@ Request ReadRequest(const po::variables_map& vm) {
   if (vm.count("chip") && vm.count("out"))
     throw InputError("", "--out", "is not available with --chip", "one of --chip, --out");
   if (vm.count("out")) (req.compare ? CheckComparisonDir : CheckOutDir)(req.out);
+  req.report = vm["report"].as<bool>();
+  if (req.report && req.out.empty())
+    throw InputError("", "--report", "needs a directory to write into", "with --out DIR");
+  if (req.report) CheckReportPython();
   return req;
 }
 
@@ -341,15 +362,17 @@ int RunCommand(const std::vector<std::string>& args) {
       throw InputError("", "--area", "needs one run", "with --mode or --workload");
     if (vm["dump-program"].as<bool>())
       throw InputError("", "--dump-program", "needs one run", "with --mode or --workload");
-    return RunComparison(arch, table, LoadWorkloads(vm, req), req.options, req.out,
-                         vm["stats"].as<bool>());
+    const int rc = RunComparison(arch, table, LoadWorkloads(vm, req), req.options, req.out,
+                                 vm["stats"].as<bool>());
+    return rc == kExitOk ? WriteReport(req) : rc;
   }
   const Workload workload = LoadWorkloads(vm, req).front();
   if (vm["dump-program"].as<bool>()) {
     DumpProgram(Compile(arch, workload, req.options.mode), std::cout);
     return kExitOk;
   }
-  return RunOne(vm, req, arch, workload, table);
+  const int rc = RunOne(vm, req, arch, workload, table);
+  return rc == kExitOk ? WriteReport(req) : rc;
 }
 
 }  // namespace cssim
