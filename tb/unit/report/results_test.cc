@@ -165,13 +165,32 @@ TEST_F(ResultsTest, StatsJsonHasEveryRequiredKeyInFixedOrder) {
   const auto j = nlohmann::ordered_json::parse(ReadFile(root_ / "out" / "stats.json"));
   std::vector<std::string> keys;
   for (const auto& kv : j.items()) keys.push_back(kv.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{
-                      "cycles",       "clock_mhz",     "inferences_per_s", "macs",
-                      "dense_macs",   "pe_count",      "mac_utilization",  "packing_efficiency",
-                      "mode",         "arch",          "workload",         "seed",
-                      "energy_table", "energy_unit",   "output_check",     "cosim",
-                      "energy_pj",    "per_access_pj", "actions",          "counters",
-                      "layers"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"cycles",
+                                            "clock_mhz",
+                                            "inferences_per_s",
+                                            "macs",
+                                            "dense_macs",
+                                            "pe_count",
+                                            "mac_utilization",
+                                            "packing_efficiency",
+                                            "mode",
+                                            "arch",
+                                            "workload",
+                                            "seed",
+                                            "energy_table",
+                                            "energy_unit",
+                                            "output_check",
+                                            "cosim",
+                                            "energy_pj",
+                                            "per_access_pj",
+                                            "actions",
+                                            "counters",
+                                            "layers",
+                                            "cssim_version",
+                                            "peak",
+                                            "cycle_reasons",
+                                            "cycle_reason_descriptions",
+                                            "energy_actions"}));
   for (const char* k : {"total", "by_component", "by_datatype", "per_mac"})
     EXPECT_TRUE(j["energy_pj"].contains(k)) << k;
   EXPECT_EQ(j["cosim"]["impl"], "model");
