@@ -62,9 +62,9 @@ EnergyReport EnergyModel::Evaluate(const StatGroup& root,
     a.unit = c.unit();
     a.width_bits = c.group().energy().width_bits;
     a.size_bytes = c.group().energy().size_bytes;
-    a.source = table_.components.at(a.component).at(a.action).source;
     a.count = count;
-    a.pj_per_action = PjPerAction(c);
+    a.pj_per_action = PjPerAction(c);  // throws for an action the table lacks
+    a.source = table_.components.at(a.component).at(a.action).source;
     a.pj = double(count) * a.pj_per_action;
     r.total_pj += a.pj;
     r.by_component[a.component] += a.pj;
