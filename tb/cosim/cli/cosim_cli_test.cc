@@ -58,7 +58,8 @@ class CosimCli : public CliFixture {
 };
 
 // Every counter of a run except those that count stalled or idle cycles: the engine ticks an
-// RTL twin in every busy cycle, where it may skip a model's stalled ones.
+// RTL twin in every busy cycle, where it may skip a model's stalled ones. The cycle reasons
+// (top.cycles.*) are among those compared: they must not depend on which cycles were ticked.
 std::map<std::string, uint64_t> ActionCounters(const nlohmann::json& stats) {
   std::map<std::string, uint64_t> m;
   for (const auto& [name, c] : stats.at("counters").items()) {
