@@ -51,7 +51,7 @@ def build(kind, src, args):
         groups = [(None, [comparison_section(src)])] if len(src) > 1 else []
         for r in src:
             m = r.stats["mode"]
-            groups.append((f"Mode {m}", run_sections(r, m, f"{m}: headline figures")))
+            groups.append((f"Mode {m}", run_sections(r, m, "Headline figures")))
         b = src[0].stats
         return f"cssim report: {b['arch']}, {', '.join(r.stats['mode'] for r in src)}", groups
     return f"cssim report: sweep {src.name}", [(None, sweep_sections(src, args.scatter,
@@ -83,9 +83,12 @@ def render_page(title, groups, args, source_name, images):
                 if isinstance(item, Table):
                     body.append(item.html())
                 else:
-                    data = base64.b64encode(images[item.name]).decode("ascii")
+                    png = images[item.name]
+                    data = base64.b64encode(png).decode("ascii")
+                    # Shown at about 110 px per inch of the figure (it is drawn at 200 dpi).
+                    width = int.from_bytes(png[16:20], "big") * 110 // 200
                     body.append(f'<figure id="fig-{e(item.name)}"><img alt="{e(item.title)}" '
-                                f'src="data:image/png;base64,{data}"><figcaption>'
+                                f'width="{width}" src="data:image/png;base64,{data}"><figcaption>'
                                 f"{e(item.title)} ({e(item.name)}.png, {e(item.name)}.svg)"
                                 "</figcaption></figure>")
             if sec.pre:
