@@ -169,10 +169,12 @@ def find_chromium() -> Optional[str]:
     return shutil.which("chromium")
 
 
-def run_chromium(chromium: str, url: str, extra: List[str]) -> Tuple[str, str]:
+def run_chromium(chromium: str, url: str, extra: List[str],
+                 timeout: float = TIMEOUT_S) -> Tuple[str, str]:
     """Runs Chromium once on `url` with a fresh profile; returns (stdout, stderr).
 
-    Kills the whole process group after TIMEOUT_S and always removes the profile directory.
+    Kills the whole process group after `timeout` seconds (RuntimeError) and always removes
+    the profile directory.
     """
     profile = tempfile.mkdtemp(prefix="cssim-chromium-profile-")
     argv = [chromium] + FLAGS + [f"--user-data-dir={profile}"] + EXTRA + extra + [url]
@@ -180,13 +182,13 @@ def run_chromium(chromium: str, url: str, extra: List[str]) -> Tuple[str, str]:
         p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              stdin=subprocess.DEVNULL, start_new_session=True)
         try:
-            out, err = p.communicate(timeout=TIMEOUT_S)
+            out, err = p.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(p.pid, signal.SIGKILL)
             p.communicate()
-            raise RuntimeError(f"chromium timed out after {TIMEOUT_S} s on {url}")
+            raise RuntimeError(f"chromium timed out after {timeout:g} s")
         if p.returncode != 0:
-            raise RuntimeError(f"chromium exited {p.returncode} on {url}: "
+            raise RuntimeError(f"chromium exited {p.returncode}: "
                                f"{err.decode(errors='replace')[-500:]}")
         return out.decode(errors="replace"), err.decode(errors="replace")
     finally:
@@ -241,8 +243,8 @@ def blank_png(path: str) -> Optional[str]:
     return None
 
 
-def check_page(chromium: str, report: str, expect_images: int,
-               screenshot: Optional[str]) -> Tuple[List[str], int]:
+def check_page(chromium: str, report: str, expect_images: int, screenshot: Optional[str],
+               timeout: float = TIMEOUT_S) -> Tuple[List[str], int]:
     """Problems found with `report` (empty when it passes) and the number of images."""
     with open(report, encoding="utf-8", errors="strict") as f:
         text = f.read()
@@ -256,7 +258,7 @@ def check_page(chromium: str, report: str, expect_images: int,
         with open(probed, "w", encoding="utf-8") as f:
             f.write(inject_probe(text))
         # 1. The probed copy: images, errors, requests.
-        dom, _ = run_chromium(chromium, "file://" + probed, ["--dump-dom"])
+        dom, _ = run_chromium(chromium, "file://" + probed, ["--dump-dom"], timeout)
         probe = read_probe(dom)
         images = probe["images"]
         if len(images) != expect_images:
@@ -284,7 +286,8 @@ def check_page(chromium: str, report: str, expect_images: int,
         height = max(200, min(MAX_HEIGHT, int(probe["height"]) + 20))
         _, err = run_chromium(chromium, "file://" + plain,
                               ["--enable-logging=stderr", "--v=0",
-                               f"--window-size={WIDTH},{height}", f"--screenshot={shot}"])
+                               f"--window-size={WIDTH},{height}", f"--screenshot={shot}"],
+                              timeout)
         for line in err.splitlines():
             m = re.search(r":CONSOLE[^\]]*\] (.*)$", line)
             if m:
@@ -301,7 +304,8 @@ def check_page(chromium: str, report: str, expect_images: int,
                 os.replace(part, screenshot)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return problems, len(images)
+    # Name the copy's files relative to its (random) directory, so messages do not vary.
+    return [p.replace(f"file://{tmp}/", "<page dir>/") for p in problems], len(images)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,8 +358,18 @@ def self_test(chromium: str) -> int:
         ("external", page(f'<img alt="cycles" src="{plot}">'
                           '<img alt="remote" src="http://example.invalid/x.png">'),
          2, ["external request: http://example.invalid/x.png", "alt 'remote'"]),
+        ("css-external", page(f'<img alt="cycles" src="{plot}">'
+                              '<div style="width:50px;height:50px;'
+                              'background:url(http://example.invalid/bg.png)"></div>'),
+         1, ["external request: http://example.invalid/bg.png"]),
+        ("other-file", page(f'<img alt="cycles" src="{plot}">'
+                            '<img alt="beside" src="report-files/cycles.png">'),
+         2, ["external request: <page dir>/report-files/cycles.png", "alt 'beside'",
+             "did not load"]),
         ("empty", "<!DOCTYPE html>\n<html><head></head><body></body></html>\n", 0,
          ["screenshot is blank"]),
+        ("hang", page(f'<img alt="cycles" src="{plot}"><script>for (;;) {{}}</script>'), 1,
+         ["chromium timed out after 10 s"]),
     ]
     failed = 0
     tmp = tempfile.mkdtemp(prefix="cssim-browser-self-test-")
@@ -364,7 +378,11 @@ def self_test(chromium: str) -> int:
             path = os.path.join(tmp, f"{name}.html")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
-            problems, _ = check_page(chromium, path, n, None)
+            try:
+                problems, _ = check_page(chromium, path, n, None, 10 if name == "hang" else
+                                         TIMEOUT_S)
+            except RuntimeError as e:
+                problems = [str(e)]
             if not words:
                 ok = not problems
                 why = "passes" if ok else f"fails: {problems}"
@@ -374,6 +392,8 @@ def self_test(chromium: str) -> int:
                 why = (f"fails as it should ({len(problems)} problem(s))" if ok else
                        f"does not fail for {missing}: {problems}")
             print(f"self-test: {name}: {why}")
+            for p in problems:
+                print(f"    {p}")
             failed += not ok
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -389,6 +409,8 @@ def main() -> int:
     ap.add_argument("--report", help="the report's HTML file")
     ap.add_argument("--expect-images", type=int, help="how many <img> the page must hold")
     ap.add_argument("--screenshot", help="write the full-page screenshot here (PNG)")
+    ap.add_argument("--timeout", type=float, default=TIMEOUT_S,
+                    help=f"seconds per Chromium run (default {TIMEOUT_S})")
     ap.add_argument("--self-test", action="store_true", help="check the checker on built pages")
     args = ap.parse_args()
     if not args.self_test:
@@ -410,7 +432,8 @@ def main() -> int:
     if args.self_test:
         return self_test(chromium)
     try:
-        problems, n = check_page(chromium, args.report, args.expect_images, args.screenshot)
+        problems, n = check_page(chromium, args.report, args.expect_images, args.screenshot,
+                                 args.timeout)
     except UnicodeDecodeError as e:
         print(f"browser_test.py: --report: {args.report}: not UTF-8 ({e.reason})",
               file=sys.stderr)
