@@ -63,7 +63,8 @@ PROBE_JS = r"""
   ['error', 'warn'].forEach(function (level) {
     var orig = console[level];
     console[level] = function () {
-      errors.push('console.' + level + ': ' + Array.prototype.map.call(arguments, String).join(' '));
+      var text = Array.prototype.map.call(arguments, String).join(' ');
+      errors.push('console.' + level + ': ' + text);
       return orig.apply(console, arguments);
     };
   });
@@ -362,6 +363,8 @@ def self_test(chromium: str) -> int:
          1, ["boom in report"]),
         ("console", page(f'<img alt="cycles" src="{plot}"><script>console.error("oops")'
                          '</script>'), 1, ["console.error: oops"]),
+        ("warn", page(f'<img alt="cycles" src="{plot}"><script>console.warn("hmm")</script>'),
+         1, ["console.warn: hmm", "console (unmodified page): \"hmm\""]),
         ("external", page(f'<img alt="cycles" src="{plot}">'
                           '<img alt="remote" src="http://example.invalid/x.png">'),
          2, ["external request: http://example.invalid/x.png", "alt 'remote'"]),
