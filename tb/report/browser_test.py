@@ -25,10 +25,13 @@ Chromium, as found on Debian 12 (Chromium 156.0.8078.129 built on Debian GNU/Lin
     `--dump-dom` / `--screenshot`; `--hide-scrollbars --force-device-scale-factor=1` make the
     screenshot exactly --window-size; the window height is the page's scrollHeight measured by
     the probe (capped at MAX_HEIGHT).
+  - Image decoding is not governed by virtual time: a probe that awaited img.decode() was
+    sometimes dumped before it wrote (1 run in 8), so it runs synchronously in the load handler
+    (drawImage decodes on the spot); 20 runs in a row then all gave the result.
   - The launcher prints a harmless shell warning and many dbus errors on stderr; only CONSOLE
     lines are read.
 
-usage: browser_test.py --report FILE --expect-images N [--screenshot OUT.png]
+usage: browser_test.py --report FILE --expect-images N [--screenshot OUT.png] [--timeout S]
        browser_test.py --self-test
 """
 
