@@ -5,8 +5,10 @@
 // k-WTA time.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "model/config/config.h"
 #include "model/top/cycle_account.h"
@@ -73,19 +75,21 @@ INSTANTIATE_TEST_SUITE_P(Gsc, CycleReasons,
                                            Case{"gsc-sparse", Mode::kSparseDense},
                                            Case{"gsc-sparse", Mode::kSparseSparse}));
 
-TEST(CycleReasonsMove, OneGlbBankMakesConflicts) {
+// The dense GSC run's reasons on the default arch and on the arch `change` makes of it.
+std::pair<Reasons, Reasons> BeforeAfter(const std::function<void(ArchSpec&)>& change) {
   ArchSpec arch = LoadArch("default");
-  const Reasons many = Of(RunMode(arch, "gsc-dense", Mode::kDense).counters);
-  arch.glb.banks = 1;
-  const Reasons one = Of(RunMode(arch, "gsc-dense", Mode::kDense).counters);
+  const Reasons before = Of(RunMode(arch, "gsc-dense", Mode::kDense).counters);
+  change(arch);
+  return {before, Of(RunMode(arch, "gsc-dense", Mode::kDense).counters)};
+}
+
+TEST(CycleReasonsMove, OneGlbBankMakesConflicts) {
+  const auto [many, one] = BeforeAfter([](ArchSpec& a) { a.glb.banks = 1; });
   EXPECT_GT(one.at("glb_conflict"), 2 * many.at("glb_conflict"));
 }
 
 TEST(CycleReasonsMove, NarrowOutputBusMakesBackpressure) {
-  ArchSpec arch = LoadArch("default");
-  const Reasons wide = Of(RunMode(arch, "gsc-dense", Mode::kDense).counters);
-  arch.noc.output_bus_bytes = 1;
-  const Reasons narrow = Of(RunMode(arch, "gsc-dense", Mode::kDense).counters);
+  const auto [wide, narrow] = BeforeAfter([](ArchSpec& a) { a.noc.output_bus_bytes = 1; });
   EXPECT_GT(narrow.at("backpressure"), 2 * wide.at("backpressure"));
 }
 
