@@ -46,9 +46,12 @@ class Page(html.parser.HTMLParser):
         self.tables, self.images, self.figures = [], [], []
         self._cell = None
         self._in_th = False
+        self.ids = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if "id" in a:
+            self.ids.append(a["id"])
         if tag == "table":
             self.tables.append({"attrs": a, "head": [], "rows": []})
         elif tag == "tr" and self.tables:
@@ -191,6 +194,9 @@ def check(report, src, plots):
     with open(report, encoding="utf-8") as f:
         page = Page()
         page.feed(f.read())
+    dup = sorted({i for i in page.ids if page.ids.count(i) > 1})
+    if dup:
+        raise Mismatch(f"the page has the id '{dup[0]}' more than once")
     source = Source(src)
     used = set()
     cells = 0

@@ -84,6 +84,26 @@ def check_tables(reports):
         print(f"report: {label}: every table cell, CSV and figure matches its source")
 
 
+def check_pareto_matches_cssim(cssim, tmp, sweep_dir):
+    """The report's Pareto table lists the points `cssim sweep pareto` prints, for three
+    objectives (a front of more than one point)."""
+    metrics = ["energy_per_inference_pj:min", "inferences_per_s:max", "sram_kib:min"]
+    args = sum((["--metric", m] for m in metrics), [])
+    html = os.path.join(tmp, "pareto.html")
+    plots = os.path.join(tmp, "pareto-files")
+    run([cssim, "report", sweep_dir, "-o", html, "--plots", plots] + args)
+    with open(os.path.join(plots, "sweep-pareto.csv")) as f:
+        reported = sorted(line.split(",")[0] for line in f.read().splitlines()[1:])
+    out = run([cssim, "sweep", "pareto", sweep_dir] + args).stdout
+    printed = sorted(line.split()[0] for line in out.splitlines()
+                     if line and len(line.split()[0]) == 16 and line.split()[0] != "id")
+    check(reported == printed and len(printed) > 1,
+          f"Pareto front: the report lists {reported}, cssim sweep pareto {printed}")
+    run([PYTHON, os.path.join(HERE, "report_check_test.py"), "--report", html, "--src",
+         sweep_dir, "--plots", plots])
+    print(f"report: the Pareto table lists the {len(printed)} points cssim sweep pareto prints")
+
+
 def check_determinism(cssim, tmp, one):
     outs = []
     for k in ("a", "b"):
@@ -190,6 +210,7 @@ def main():
             check_browser(reports)
         else:
             check_tables(reports)
+            check_pareto_matches_cssim(cssim, tmp, os.path.dirname(reports[2][2]))
             check_determinism(cssim, tmp, reports[1][2])
             check_bad_input(cssim, tmp, reports[1][2], reports[2][2])
     except Failure as e:

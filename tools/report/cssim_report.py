@@ -68,7 +68,7 @@ def render_page(title, groups, args, source_name, images):
             "<nav><ul>"]
     for heading, sections in groups:
         for sec in sections:
-            body.append(f'<li><a href="#{e(sec.anchor)}">'
+            body.append(f'<li><a href="#sec-{e(sec.anchor)}">'
                         f"{e((heading + ': ') if heading else '')}{e(sec.title)}</a></li>")
     body.append("</ul></nav>")
     for heading, sections in groups:
@@ -76,7 +76,7 @@ def render_page(title, groups, args, source_name, images):
             body.append(f"<h2>{e(heading)}</h2>")
         for sec in sections:
             tag = "h3" if heading else "h2"
-            body.append(f'<{tag} id="{e(sec.anchor)}">{e(sec.title)}</{tag}>')
+            body.append(f'<{tag} id="sec-{e(sec.anchor)}">{e(sec.title)}</{tag}>')
             if sec.intro:
                 body.append(f"<p>{e(sec.intro)}</p>")
             for item in sec.items:
