@@ -144,6 +144,11 @@ def write(out, plots, page, files):
             os.remove(tmp_out)
         if os.path.exists(old_plots) and not os.path.exists(plots):
             os.rename(old_plots, plots)
+        for d in reversed(created):  # directories made for this report, if still empty
+            try:
+                os.rmdir(d)
+            except OSError:
+                pass
         raise
 
 

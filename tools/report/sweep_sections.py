@@ -127,6 +127,9 @@ def sweep_sections(sweep, scatter_texts, objective_texts):
     sec = Section("sweep-scatter", "Metrics against each other",
                   "Every done point, by mode; circled: the Pareto front over "
                   + ", ".join(f"{m} ({'max' if mx else 'min'})" for m, mx in objectives) + ".")
+    if not rows:
+        sec.intro = "No point is done: nothing to plot."
+        pairs = []
     for x, y in pairs:
         sx, lx = PLOT_SCALE.get(x, (1.0, UNITS.get(x, x)))
         sy, ly = PLOT_SCALE.get(y, (1.0, UNITS.get(y, y)))
