@@ -416,6 +416,19 @@ void PrintSummary(std::ostream& os, const RunResult& r) {
        << " %\n";
   }
 
+  // Where the cycles went (model/top/cycle_account.h), when the run counted it.
+  const Json reasons = CycleReasons(r.counters);
+  uint64_t counted = 0;
+  for (const auto& kv : reasons.items()) counted += kv.value().get<uint64_t>();
+  if (counted > 0) {
+    os << "\nwhere the cycles go (cycles)\n";
+    for (const auto& kv : reasons.items()) {
+      const uint64_t v = kv.value().get<uint64_t>();
+      os << "  " << std::left << std::setw(14) << kv.key() << std::right << std::setw(14)
+         << Grouped(v) << std::setw(9) << Fixed(100.0 * double(v) / double(counted), 1) << " %\n";
+    }
+  }
+
   size_t name_w = 5, kind_w = 4;
   for (const LayerResult& l : r.layers) {
     name_w = std::max(name_w, l.name.size());

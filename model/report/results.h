@@ -28,7 +28,8 @@ void CheckOutDir(const std::string& dir);
 // error nothing is left behind at `dir` or in the temporary, and an earlier result is kept.
 void WriteResults(const std::string& dir, const RunResult& r);
 
-// A human-readable table of the run: headline figures, energy by component, one row per layer.
+// A human-readable table of the run: headline figures, energy by component, where the cycles went
+// (when counted), one row per layer.
 // Includes the wall time, which is why it is not one of the result files.
 // 13106400 -> "13,106,400".
 std::string Grouped(uint64_t v);

@@ -1,10 +1,14 @@
 // What stats.json gives a report, checked on real runs of every mode: the energy of every
 // counted action with its table entry's source, adding up to the run's total; each layer's
 // energy by component and by data type adding up to its energy; every cycle charged to one
-// reason, per layer and in total; the peaks a roofline needs, from the arch.
+// reason, per layer and in total, and the summary printing them; the peaks a roofline needs,
+// from the arch.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "tb/common/cli_runner.h"
@@ -65,6 +69,20 @@ TEST_P(StatsJsonTest, ActionsLayersCycleReasonsAndPeaksAddUp) {
   }
   EXPECT_EQ(run_reasons, j["cycles"].get<uint64_t>());
   EXPECT_GT(j["cycle_reasons"]["compute"].get<uint64_t>(), 0u);
+
+  // The summary shows the same reasons, one line each: name, cycles (grouped), share.
+  const size_t at = r.out.find("\nwhere the cycles go (cycles)\n");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::istringstream lines(r.out.substr(at + 30));
+  std::map<std::string, std::string> shown;
+  for (size_t i = 0; i < j["cycle_reasons"].size(); ++i) {
+    std::string name, cycles, share, percent;
+    ASSERT_TRUE(lines >> name >> cycles >> share >> percent) << r.out;
+    cycles.erase(std::remove(cycles.begin(), cycles.end(), ','), cycles.end());
+    shown[name] = cycles;
+  }
+  for (const auto& kv : j["cycle_reasons"].items())
+    EXPECT_EQ(shown[kv.key()], std::to_string(kv.value().get<uint64_t>())) << kv.key();
 
   // Peaks: the mode engine at the clock; the default arch's LPDDR4, one 32-bit channel at
   // 0.625 ns (3,200 MT/s): 4 B x 2 / 0.625 ns = 12.8 GB/s.
