@@ -56,7 +56,10 @@ MAX_HEIGHT = 16000
 PROBE_ID = "cssim-browser-probe"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-EXTRA = ["--hide-scrollbars", "--force-device-scale-factor=1", "--virtual-time-budget=10000"]
+# --host-resolver-rules: even with --disable-background-networking Chromium itself looks up
+# update and account hosts; resolving every name to nothing keeps the test off the network.
+EXTRA = ["--hide-scrollbars", "--force-device-scale-factor=1", "--virtual-time-budget=10000",
+         "--host-resolver-rules=MAP * ~NOTFOUND"]
 
 # Runs first in <head>: wraps the console and error hooks, then after load (and every image's
 # decode) records each image and every request, and writes JSON into #cssim-browser-probe.
@@ -183,8 +186,12 @@ def run_chromium(chromium: str, url: str, extra: List[str],
     profile = tempfile.mkdtemp(prefix="cssim-chromium-profile-")
     argv = [chromium] + FLAGS + [f"--user-data-dir={profile}"] + EXTRA + extra + [url]
     try:
+        # HOME and the XDG folders inside the profile: Chromium writes crash-report and cache
+        # folders there, not in the user's home.
+        env = dict(os.environ, HOME=profile, XDG_CONFIG_HOME=os.path.join(profile, "config"),
+                   XDG_CACHE_HOME=os.path.join(profile, "cache"))
         p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             stdin=subprocess.DEVNULL, start_new_session=True)
+                             stdin=subprocess.DEVNULL, start_new_session=True, env=env)
         try:
             out, err = p.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
