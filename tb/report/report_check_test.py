@@ -32,6 +32,7 @@ import statistics
 import struct
 import sys
 import tempfile
+import urllib.parse
 
 EYERISS = {"mac": 1, "rf": 1, "noc": 2, "glb": 6, "dram": 200}  # Chen et al., ISCA 2016
 
@@ -119,7 +120,11 @@ class Source:
 
     def sql(self, query):
         if self.db is None:
-            self.db = sqlite3.connect(f"file:{os.path.abspath(self.db_path)}?mode=ro", uri=True)
+            # immutable: a read leaves no -shm/-wal beside the database (report_test.py checks
+            # that the sweep directory is unchanged, so a WAL with unmerged commits is not
+            # expected here).
+            uri = "file:" + urllib.parse.quote(os.path.abspath(self.db_path)) + "?immutable=1"
+            self.db = sqlite3.connect(uri, uri=True)
         rows = self.db.execute(query).fetchall()
         return rows[0][0] if len(rows) == 1 else [r[0] for r in rows]
 

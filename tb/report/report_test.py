@@ -91,7 +91,10 @@ def check_pareto_matches_cssim(cssim, tmp, sweep_dir):
     args = sum((["--metric", m] for m in metrics), [])
     html = os.path.join(tmp, "pareto.html")
     plots = os.path.join(tmp, "pareto-files")
+    before = all_files(sweep_dir)
     run([cssim, "report", sweep_dir, "-o", html, "--plots", plots] + args)
+    check(all_files(sweep_dir) == before,
+          f"reading the sweep wrote beside it: {sorted(set(all_files(sweep_dir)) - set(before))}")
     with open(os.path.join(plots, "sweep-pareto.csv")) as f:
         reported = sorted(line.split(",")[0] for line in f.read().splitlines()[1:])
     out = run([cssim, "sweep", "pareto", sweep_dir] + args).stdout
@@ -102,6 +105,31 @@ def check_pareto_matches_cssim(cssim, tmp, sweep_dir):
     run([PYTHON, os.path.join(HERE, "report_check_test.py"), "--report", html, "--src",
          sweep_dir, "--plots", plots])
     print(f"report: the Pareto table lists the {len(printed)} points cssim sweep pareto prints")
+
+
+def check_unmerged_wal(cssim, tmp, sweep_db):
+    """A database whose WAL still holds a commit (a sweep killed mid-write, or still running):
+    the report reads that commit and still writes nothing beside the database."""
+    d = os.path.join(tmp, "wal")
+    os.mkdir(d)
+    db = os.path.join(d, "sweep.sqlite")
+    shutil.copyfile(sweep_db, db)
+    # A child process commits in WAL mode with checkpoints off and exits without closing, so
+    # the commit stays in sweep.sqlite-wal.
+    code = ("import os, sqlite3, sys\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('PRAGMA journal_mode=WAL'); c.execute('PRAGMA wal_autocheckpoint=0')\n"
+            "c.execute(\"UPDATE sweep SET value = 'renamed-in-wal' WHERE key = 'name'\")\n"
+            "os._exit(0)\n")
+    run([PYTHON, "-c", code, db])
+    check(os.path.getsize(db + "-wal") > 0, "the test could not leave a commit in the WAL")
+    before = all_files(d)
+    html = os.path.join(tmp, "wal.html")
+    run([cssim, "report", db, "-o", html, "--plots", os.path.join(tmp, "wal-files")])
+    check(all_files(d) == before, f"reading a WAL database changed {d}")
+    with open(html, encoding="utf-8") as f:
+        check("renamed-in-wal" in f.read(), "the report missed the commit still in the WAL")
+    print("report: a commit still in the WAL is read, and nothing is written beside the database")
 
 
 def check_determinism(cssim, tmp, one):
@@ -211,6 +239,7 @@ def main():
         else:
             check_tables(reports)
             check_pareto_matches_cssim(cssim, tmp, os.path.dirname(reports[2][2]))
+            check_unmerged_wal(cssim, tmp, reports[2][2])
             check_determinism(cssim, tmp, reports[1][2])
             check_bad_input(cssim, tmp, reports[1][2], reports[2][2])
     except Failure as e:

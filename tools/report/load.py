@@ -8,9 +8,13 @@ Anything else, a file that does not parse or a key that is missing or of the wro
 ReportInputError naming the file, the key and what is allowed.
 """
 
+import atexit
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
+import urllib.parse
 
 MODES = ("dense", "sparse-dense", "sparse-sparse")
 
@@ -120,6 +124,24 @@ def json_pointer(*parts):
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+def open_untouched(path):
+    """Opens a SQLite database without writing anything beside it. Even read-only, SQLite
+    creates `-shm` and `-wal` files next to a WAL-mode database; `immutable=1` avoids that when
+    every commit is in the main file. A non-empty `-wal` holds commits not yet merged, so then
+    the database and its WAL are copied into a private temporary directory and the copy is
+    opened (removed at exit)."""
+    wal = path + "-wal"
+    if os.path.exists(wal) and os.path.getsize(wal) > 0:
+        tmp = tempfile.mkdtemp(prefix="cssim-report-db-")
+        atexit.register(shutil.rmtree, tmp, True)
+        copy = os.path.join(tmp, "sweep.sqlite")
+        shutil.copyfile(path, copy)
+        shutil.copyfile(wal, copy + "-wal")
+        return sqlite3.connect(copy)
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?immutable=1"
+    return sqlite3.connect(uri, uri=True)
+
+
 class Sweep:
     """A sweep database, opened read-only: its name, swept columns and done points."""
 
@@ -128,7 +150,7 @@ class Sweep:
         if not os.path.isfile(path):
             raise ReportInputError(path, "", "missing", "a sweep's sweep.sqlite")
         try:
-            self.db = sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)
+            self.db = open_untouched(path)
             meta = dict(self.db.execute("SELECT key, value FROM sweep").fetchall())
             cols = [r[1] for r in self.db.execute("PRAGMA table_info(points)")]
         except sqlite3.Error as e:
