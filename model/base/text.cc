@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 
 #include "model/base/error.h"
@@ -39,6 +41,18 @@ void WriteFileAtomically(const std::filesystem::path& path, const std::string& t
     std::filesystem::remove(tmp, ec);
     throw InputError(path.string(), "", "cannot write the file (rename failed)");
   }
+}
+
+RemoveTreeOnExit::~RemoveTreeOnExit() {
+  std::error_code ec;
+  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path MakeTempDir(const std::string& prefix) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
+  if (mkdtemp(tmpl.data()) == nullptr)
+    throw SimError("cannot create a temporary directory: " + std::string(std::strerror(errno)));
+  return tmpl;
 }
 
 }  // namespace cssim

@@ -62,7 +62,6 @@ void Glb::Tick(Cycle now) {
       const size_t bank = (r.addr / w) % spec_.banks;
       if (bank_busy_[bank] == now) {
         conflict_stalls_.Add();
-        ++p.lost;
         p.last_lost = now;
         break;  // head-of-line: later requests of this port wait too
       }

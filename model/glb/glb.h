@@ -52,10 +52,9 @@ class Glb : public Unit {
     int lanes;
     Link<GlbReq> req;
     Link<GlbResp> resp;
-    // Arbitrations this port's head request lost because another request took its bank, and the
-    // last cycle one was lost (kNever: none yet): a client compares them with when a read was
-    // queued to tell a conflict delay from plain latency.
-    uint64_t lost = 0;
+    // The last cycle this port's head request lost its bank to another request (kNever: none
+    // yet): a client compares it with when a read was queued to tell a conflict delay from
+    // plain latency.
     Cycle last_lost = kNever;
     Port(const std::string& n, int l, size_t depth)
         : name(n), lanes(l), req(n + ".req", depth), resp(n + ".resp", depth) {}

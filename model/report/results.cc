@@ -259,24 +259,6 @@ void WriteOutFile(const fs::path& path, const std::string& text) {
   if (!f) throw OutError("cannot write '" + path.string() + "'", "a writable directory path");
 }
 
-// Removes a directory tree when it goes out of scope, unless released: no partial output survives
-// an error.
-class RemoveOnExit {
- public:
-  explicit RemoveOnExit(fs::path path) : path_(std::move(path)) {}
-  RemoveOnExit(const RemoveOnExit&) = delete;
-  RemoveOnExit& operator=(const RemoveOnExit&) = delete;
-  ~RemoveOnExit() {
-    if (path_.empty()) return;
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  void Release() { path_.clear(); }
-
- private:
-  fs::path path_;
-};
-
 std::string Fixed(double v, int precision) {
   std::ostringstream os;
   os << std::fixed << std::setprecision(precision) << v;
@@ -348,7 +330,7 @@ void WriteResults(const std::string& dir, const RunResult& r) {
   fs::path tmp = out;
   tmp += ".tmp-" + pid;
   fs::remove_all(tmp, ec);  // left over by an earlier process that had the same pid
-  RemoveOnExit tmp_guard(tmp);
+  RemoveTreeOnExit tmp_guard(tmp);
   if (!fs::create_directory(tmp, ec) || ec)
     throw OutError("cannot create '" + tmp.string() + "': " + ec.message());
   for (const auto& [name, text] : files) WriteOutFile(tmp / name, text);

@@ -149,29 +149,29 @@ Accelerator::EngineSignals Accelerator::Signals(OpEngine engine) {
   switch (engine) {
     case OpEngine::kArray:
       s.busy = array_.macs();
-      s.lost = collect_port_.lost;
+      s.last_lost = collect_port_.last_lost;
       s.conflict_wait = input_.ConflictDelayed() || weight_.ConflictDelayed();
       s.out_full = !array_.out().CanPush() || !collect_port_.req.CanPush();
       break;
     case OpEngine::kCs:
       s.busy = cs_.macs() + cs_.gated();
-      s.lost = cs_collect_port_.lost;
+      s.last_lost = cs_collect_port_.last_lost;
       s.conflict_wait =
           cs_input_.ConflictDelayed() || cs_weight_.ConflictDelayed() || cs_id_.ConflictDelayed();
       s.out_full = !cs_.out().CanPush() || !cs_collect_port_.req.CanPush();
       break;
     case OpEngine::kSparseSparse:
       s.busy = ss_.macs() + ss_.gated();
-      s.lost = ss_port_.lost;
+      s.last_lost = ss_port_.last_lost;
       s.out_full = !ss_port_.req.CanPush();
       break;
     case OpEngine::kVector:
       s.busy = vector_.ops();
-      s.lost = vector_port_.lost;
+      s.last_lost = vector_port_.last_lost;
       s.out_full = !vector_port_.req.CanPush();
       break;
     case OpEngine::kKwta:
-      s.lost = kwta_port_.lost;
+      s.last_lost = kwta_port_.last_lost;
       s.out_full = !kwta_port_.req.CanPush();
       break;
   }

@@ -64,8 +64,8 @@ class Accelerator {
   // What the unit running `engine`'s ops did so far and how it is blocked, for the cycle
   // account (model/top/cycle_account.h). Cumulative counts: the account takes differences.
   struct EngineSignals {
-    uint64_t busy = 0;  // MACs or gated slots (array, CS, sparse-sparse), elements (vector)
-    uint64_t lost = 0;  // arbitrations its own GLB ports lost (bank taken)
+    uint64_t busy = 0;         // MACs or gated slots (array, CS, sparse-sparse), elements (vector)
+    Cycle last_lost = kNever;  // the last cycle one of its own GLB ports lost its bank
     bool conflict_wait = false;  // an operand streamer of it waits on a conflict-delayed read
     bool out_full = false;       // its output cannot move on (the collector link, or the GLB port
                                  // queue, is full)

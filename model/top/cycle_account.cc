@@ -42,19 +42,18 @@ CycleAccount::CycleAccount(Accelerator& acc, const Program& program)
 CycleAccount::State CycleAccount::Read() {
   State s;
   const Controller& c = acc_.controller();
-  s.active = !c.done();
-  if (s.active) s.engine = program_.ops[c.ops_done()].engine;
+  if (!c.done()) s.engine = program_.ops[c.ops_done()].engine;
   s.status = c.status();
   s.signals = acc_.Signals(s.engine);
   return s;
 }
 
-CycleReason CycleAccount::Classify(const State& s, uint64_t busy, uint64_t lost) {
-  const bool work = s.status.work_in_flight;
-  if (s.active && s.engine == OpEngine::kKwta && work) return CycleReason::kKwta;
-  if (busy > 0) return CycleReason::kCompute;
+CycleReason CycleAccount::Classify(const State& s, bool busy, bool lost) {
+  const bool work = s.status.work_in_flight;  // false when no op is under way
+  if (s.engine == OpEngine::kKwta && work) return CycleReason::kKwta;
+  if (busy) return CycleReason::kCompute;
   if (work) {
-    if (lost > 0 || s.signals.conflict_wait) return CycleReason::kGlbConflict;
+    if (lost || s.signals.conflict_wait) return CycleReason::kGlbConflict;
     if (s.signals.out_full) return CycleReason::kBackpressure;
     return CycleReason::kFillDrain;
   }
@@ -64,10 +63,9 @@ CycleReason CycleAccount::Classify(const State& s, uint64_t busy, uint64_t lost)
 
 void CycleAccount::OnCycle(Cycle now) {
   // Cycles skipped since the last ticked one: nothing moved, so the state stood still.
-  if (now > next_) counters_[int(Classify(state_, 0, 0))]->Add(now - next_);
+  if (now > next_) counters_[int(Classify(state_, false, false))]->Add(now - next_);
   const Accelerator::EngineSignals after = acc_.Signals(state_.engine);
-  const CycleReason r =
-      Classify(state_, after.busy - state_.signals.busy, after.lost - state_.signals.lost);
+  const CycleReason r = Classify(state_, after.busy > state_.signals.busy, after.last_lost == now);
   counters_[int(r)]->Add();
   next_ = now + 1;
   state_ = Read();

@@ -55,15 +55,14 @@ class CycleAccount {
 
  private:
   struct State {
-    OpEngine engine = OpEngine::kArray;
-    bool active = false;  // an op is under way
+    OpEngine engine = OpEngine::kArray;  // of the op under way (kArray once all are done)
     Controller::Status status;
     Accelerator::EngineSignals signals;
   };
   State Read();
-  // The reason of a cycle that begins in state `s` and in which E did `busy` work and its own GLB
-  // ports lost `lost` arbitrations.
-  static CycleReason Classify(const State& s, uint64_t busy, uint64_t lost);
+  // The reason of a cycle that begins in state `s`, in which E did work (`busy`) and one of its
+  // own GLB ports lost its bank (`lost`).
+  static CycleReason Classify(const State& s, bool busy, bool lost);
 
   Accelerator& acc_;
   const Program& program_;

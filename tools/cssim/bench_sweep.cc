@@ -50,15 +50,6 @@ double Median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-// Removes the benchmark's temporary directory however the command ends.
-struct TempDir {
-  fs::path path;
-  ~TempDir() {
-    std::error_code ec;
-    if (!path.empty()) fs::remove_all(path, ec);
-  }
-};
-
 // The points once each (a sweep runs a point listed twice once).
 std::vector<const sweep::SweepPoint*> UniquePoints(const sweep::SweepManifest& m) {
   std::vector<const sweep::SweepPoint*> out;
@@ -191,17 +182,12 @@ int BenchSweepCommand(const std::vector<std::string>& args) {
   std::error_code ec;
   const std::string bin = fs::read_symlink("/proc/self/exe", ec).string();
   if (ec) return ReportSimError("cannot find the running cssim binary (/proc/self/exe)");
-  TempDir tmp;
-  std::string tmpl = (fs::temp_directory_path() / "cssim-bench-sweep-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr)
-    return ReportSimError("cannot create a temporary directory: " +
-                          std::string(std::strerror(errno)));
-  tmp.path = tmpl;
+  const RemoveTreeOnExit tmp(MakeTempDir("cssim-bench-sweep-"));
 
   std::vector<double> sweep_walls, bare_walls, overheads, self_cpus, cpu_shares;
   int sweep_failed = 0, bare_failed = 0;
   for (int i = 0; i < runs; ++i) {
-    const fs::path run_dir = tmp.path / ("run" + std::to_string(i));
+    const fs::path run_dir = tmp.path() / ("run" + std::to_string(i));
     const std::vector<BareCommand> cmds = PrepareBare(points, run_dir / "bare", bin);
     sweep::SweepOptions o;
     o.out_dir = (run_dir / "sweep").string();

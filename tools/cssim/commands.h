@@ -40,8 +40,7 @@ struct ReportRequest {
 void CheckReportPython();
 // Runs the generator; returns its exit status (0, or 2 after its one-line message on bad input).
 int MakeReport(const ReportRequest& req);
-// report.html in the source's directory; the report's name with "-files", beside it.
-std::string DefaultReportPath(const std::string& source);
+// The report's name with "-files", beside it: its figures' and tables' directory.
 std::string DefaultPlotsDir(const std::string& report);
 
 // The default job ('cssim run' with neither --mode nor --workload, and 'cssim bench

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "model/base/error.h"
+#include "model/base/text.h"
 #include "model/base/version.h"
 #include "tools/cssim/cli.h"
 #include "tools/cssim/commands.h"
@@ -40,26 +42,26 @@ std::string Python() {
   return env && *env ? env : "/usr/bin/python3";
 }
 
-// Removes a directory tree when it goes out of scope.
-struct TempDir {
-  fs::path path;
-  ~TempDir() {
-    std::error_code ec;
-    if (!path.empty()) fs::remove_all(path, ec);
-  }
-};
-
+// Runs `argv` and waits for it. Everything the child needs (arguments, environment) is built
+// before fork: after it, only exec-safe calls.
 int Exec(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> env_text = {"MPLBACKEND=Agg", "PYTHONDONTWRITEBYTECODE=1"};
+  for (char** e = environ; *e; ++e) {
+    const std::string var = *e;
+    if (var.rfind("MPLBACKEND=", 0) != 0 && var.rfind("PYTHONDONTWRITEBYTECODE=", 0) != 0)
+      env_text.push_back(var);
+  }
+  std::vector<char*> env;
+  for (std::string& e : env_text) env.push_back(e.data());
+  env.push_back(nullptr);
   std::cout.flush();
   const pid_t pid = fork();
   if (pid < 0) return ReportSimError("report: cannot start " + argv[0]);
   if (pid == 0) {
-    setenv("MPLBACKEND", "Agg", 1);
-    setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
-    execv(args[0], args.data());
+    execve(args[0], args.data(), env.data());
     _exit(127);
   }
   int status = 0;
@@ -69,14 +71,15 @@ int Exec(const std::vector<std::string>& argv) {
   return ReportSimError("report: the generator died of signal " + std::to_string(WTERMSIG(status)));
 }
 
-}  // namespace
-
+// report.html in the source's directory (beside a database file).
 std::string DefaultReportPath(const std::string& source) {
   const fs::path src(source);
   std::error_code ec;
   const fs::path dir = fs::is_directory(src, ec) ? src : src.parent_path();
   return (dir / "report.html").string();
 }
+
+}  // namespace
 
 std::string DefaultPlotsDir(const std::string& report) {
   fs::path p(report);
@@ -93,16 +96,14 @@ void CheckReportPython() {
 int MakeReport(const ReportRequest& req) {
   CheckReportPython();
   const std::string python = Python();
-  char pattern[] = "/tmp/cssim-report-XXXXXX";
-  if (!mkdtemp(pattern)) return ReportSimError("report: cannot create a temporary directory");
-  TempDir tmp{pattern};
+  const RemoveTreeOnExit tmp(MakeTempDir("cssim-report-"));
   for (const Script& s : kScripts) {
     if (!s.name) break;
-    std::ofstream f(tmp.path / s.name, std::ios::binary);
+    std::ofstream f(tmp.path() / s.name, std::ios::binary);
     f << s.text;
-    if (!f) return ReportSimError("report: cannot write " + (tmp.path / s.name).string());
+    if (!f) return ReportSimError("report: cannot write " + (tmp.path() / s.name).string());
   }
-  std::vector<std::string> argv = {python,       (tmp.path / "cssim_report.py").string(),
+  std::vector<std::string> argv = {python,       (tmp.path() / "cssim_report.py").string(),
                                    req.source,   "--out",
                                    req.out,      "--plots",
                                    req.plots,    "--cssim-version",

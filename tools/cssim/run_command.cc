@@ -13,6 +13,7 @@
 
 #include "model/base/error.h"
 #include "model/base/progress.h"
+#include "model/base/text.h"
 #include "model/compile/compile.h"
 #include "model/config/config.h"
 #include "model/report/results.h"
@@ -140,13 +141,7 @@ int RunComparison(const ArchSpec& arch, const EnergyTable& table,
       out.empty() ? fs::path() : fs::path(out + ".tmp-" + std::to_string(getpid()));
   std::error_code ec;
   if (!out.empty()) fs::remove_all(stage, ec);
-  struct Cleanup {
-    fs::path p;
-    ~Cleanup() {
-      std::error_code e;
-      if (!p.empty()) fs::remove_all(p, e);
-    }
-  } cleanup{stage};
+  RemoveTreeOnExit cleanup(stage);
   std::vector<RunResult> rows;
   for (size_t i = 0; i < workloads.size(); ++i) {
     options.mode = kComparison[i].mode;
@@ -196,7 +191,7 @@ int RunComparison(const ArchSpec& arch, const EnergyTable& table,
       return ReportInputError("--out: cannot move the results into '" + out + "'");
     }
     fs::remove_all(old, ec);
-    cleanup.p.clear();
+    cleanup.Release();
     std::cout << "\nresults written to " << out << "/{dense,sparse-dense,sparse-sparse}/"
               << std::endl;
   }

@@ -22,8 +22,6 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 ORDER = {
     "component": ["mac", "rf", "noc", "glb", "dram", "ppu", "cs", "kwta"],
     "datatype": ["weight", "input", "psum", "output", "kernel_id", "act_list", "none"],
-    "reason": ["computing", "k-WTA", "GLB bank conflicts", "back-pressure", "fill and drain",
-               "waiting for DRAM", "other"],
     "mode": ["dense", "sparse-dense", "sparse-sparse"],
 }
 HATCHES = ["", "//", "..", "xx", "\\\\", "oo", "--", "++", "**"]
@@ -41,9 +39,10 @@ class Figure:
         self.draw = draw
 
 
-def palette_for(kind, names):
-    """name -> colour: fixed for the known names of `kind`, then in order for the rest."""
-    known = ORDER.get(kind, [])
+def palette_for(kind, names, known=None):
+    """name -> colour: fixed for the known names (`known`, or those of `kind`), then in order
+    for the rest."""
+    known = known if known is not None else ORDER.get(kind, [])
     out, spare = {}, [c for i, c in enumerate(OKABE_ITO) if i >= len(known)]
     for n in names:
         if n in known:
@@ -154,10 +153,10 @@ def mode_panels(modes, panels):
     fig, axes = plt.subplots(1, len(panels), figsize=(PAGE_IN, 2.2))
     colours = palette_for("mode", modes)
     for ax, (ylabel, values) in zip(axes, panels):
-        ax.bar(range(len(modes)), values, color=[colours[m] for m in modes],
-               hatch=None, edgecolor="white")
-        for i, m in enumerate(modes):
-            ax.patches[i].set_hatch(HATCHES[i % len(HATCHES)])
+        bars = ax.bar(range(len(modes)), values, color=[colours[m] for m in modes],
+                      edgecolor="white")
+        for i, bar in enumerate(bars):
+            bar.set_hatch(HATCHES[i % len(HATCHES)])
         ax.set_xticks(range(len(modes)))
         ax.set_xticklabels(modes, rotation=20)
         ax.set_ylabel(ylabel)

@@ -36,8 +36,8 @@ def energy_scale(stats):
 
 
 def scaled(run, pointer, factor):
-    src = run.ref(pointer) + (f" * {factor!r}" if factor != 1.0 else "")
-    return src
+    """The source of a value shown scaled by `factor`."""
+    return run.ref(pointer) + (f" * {factor!r}" if factor != 1.0 else "")
 
 
 def summary_table(run, prefix):
@@ -45,9 +45,8 @@ def summary_table(run, prefix):
     factor, unit = energy_scale(s)
     t = Table(f"{prefix}-summary", "Headline figures", ["figure", "value", "unit"])
 
-    def row(name, key, fmt, unit_text="", value=None, src=None):
-        v = s[key] if value is None else value
-        t.add([label(name), Cell(v, fmt, src or run.ref(jp(key))), label(unit_text)])
+    def row(name, key, fmt, unit_text=""):
+        t.add([label(name), Cell(s[key], fmt, run.ref(jp(key))), label(unit_text)])
 
     for name, key in (("arch", "arch"), ("workload", "workload"), ("mode", "mode"),
                       ("energy table", "energy_table"), ("cssim version", "cssim_version"),
@@ -188,7 +187,8 @@ def cycle_reasons(run, prefix):
     fig = figures.Figure(
         f"{prefix}-cycles", "Where the cycles go, per layer",
         lambda: figures.reasons_bars(layers, stacks,
-                                     figures.palette_for("reason", list(stacks))))
+                                     figures.palette_for("reason", list(stacks),
+                                                         list(REASON_LABELS.values()))))
     return t, d, fig
 
 

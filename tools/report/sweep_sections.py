@@ -194,7 +194,6 @@ def sweep_sections(sweep, scatter_texts, objective_texts):
                 series[m].append(stats)
                 for fn, s in zip(("median", "min", "max"), stats):
                     cells.append(Cell(float(s), "e4", f"{fn}({{sql:{sql}}})"))
-            cells[0].src = None
             t.add(cells)
         sec.items.append(figures.Figure(
             f"sweep-axis-{slug(c)}", f"Effect of {c} on energy and throughput",

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "model/base/version.h"
 #include "tb/common/cli_runner.h"
 
 namespace cssim {
@@ -31,7 +32,7 @@ TEST_P(StatsJsonTest, ActionsLayersCycleReasonsAndPeaksAddUp) {
   const CliResult r = Cli({"run", "--mode", GetParam(), "--out", Path("r")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(ReadFile(dir_ / "r" / "stats.json"));
-  EXPECT_EQ(j["cssim_version"], "0.2.0");
+  EXPECT_EQ(j["cssim_version"], kCssimVersion);
 
   // Energy per action: every counter with an action, its source named, summing to the total.
   double pj = 0;
