@@ -50,6 +50,10 @@ struct Layer {
   // kwta: keep the kwta_k() largest values of the whole map (ties: lowest HWC index), zero the
   // rest.
   double density = 1.0;
+  // The layer reads its own input tensor (shape `in`, int8, generated from the seed like the
+  // network input; workload key layers[].input) instead of the previous layer's output: the
+  // layers of a SCALE-Sim topology or of a list of Timeloop problems are independent.
+  bool own_input = false;
   // Filled by validation.
   Shape in, out;
   ElemType in_type = ElemType::kInt8, out_type = ElemType::kInt8;

@@ -27,14 +27,16 @@ std::vector<Group> GroupLayers(const Workload& w) {
     } else if (L[i].kind == LayerKind::kRelu) {
       g.relu = true;
     }
-    if (mac && j < L.size() && L[j].kind == LayerKind::kRequant) {
+    // A layer with its own input starts a group of its own.
+    const auto absorbable = [&](size_t k) { return k < L.size() && !L[k].own_input; };
+    if (mac && absorbable(j) && L[j].kind == LayerKind::kRequant) {
       g.requant = true;
       g.shift = L[j].shift;
       g.kind += "+requant";
       ++j;
     }
     // The k-WTA unit has no output stage: a ReLU after it runs on the vector unit.
-    if (L[i].kind != LayerKind::kRelu && L[i].kind != LayerKind::kKwta && j < L.size() &&
+    if (L[i].kind != LayerKind::kRelu && L[i].kind != LayerKind::kKwta && absorbable(j) &&
         L[j].kind == LayerKind::kRelu) {
       g.relu = true;
       g.kind += "+relu";
@@ -98,11 +100,16 @@ class Compiler {
     p.input_addr = Alloc(uint64_t(w_.input.size()));
     p.mode = mode_;
     AllocWeights(&p);
+    AllocLayerInputs(&p);
     cx_.program = &p;
     uint64_t in_addr = p.input_addr;
     bool in_is_list = false;
     const std::vector<Group> groups = GroupLayers(w_);
     for (size_t gi = 0; gi < groups.size(); ++gi) {
+      if (w_.layers[size_t(groups[gi].first)].own_input) {
+        in_addr = p.layer_input_addr[size_t(groups[gi].first)];
+        in_is_list = false;
+      }
       Op op = OpOf(p, groups, gi, in_addr, in_is_list);
       switch (op.engine) {
         case OpEngine::kArray:
@@ -165,6 +172,13 @@ class Compiler {
     }
   }
 
+  // The own input of every layer that has one (int8), after the weights.
+  void AllocLayerInputs(Program* p) {
+    p->layer_input_addr.assign(w_.layers.size(), 0);
+    for (size_t i = 0; i < w_.layers.size(); ++i)
+      if (w_.layers[i].own_input) p->layer_input_addr[i] = Alloc(uint64_t(w_.layers[i].in.size()));
+  }
+
   // Group gi as an op without tiles: names, tensors (its output allocated), engine.
   Op OpOf(const Program& p, const std::vector<Group>& groups, size_t gi, uint64_t in_addr,
           bool in_is_list) {
@@ -189,7 +203,8 @@ class Compiler {
       op.engine = kind == LayerKind::kKwta ? OpEngine::kKwta : OpEngine::kVector;
     }
     // A k-WTA output feeds the next op as an active list when that op runs sparse-sparse.
-    const bool next_mac = gi + 1 < groups.size() && IsMac(groups[gi + 1].main->kind);
+    const bool next_mac = gi + 1 < groups.size() && IsMac(groups[gi + 1].main->kind) &&
+                          !groups[gi + 1].main->own_input;
     op.out_is_list = kind == LayerKind::kKwta && mode_ == Mode::kSparseSparse && next_mac;
     op.out_addr = Alloc(op.out_is_list ? uint64_t(last.kwta_k()) * kActEntryBytes
                                        : uint64_t(last.out.size()) * ElemBytes(last.out_type));

@@ -238,6 +238,9 @@ struct Program {
   std::vector<bool> packed;           // per workload layer: weights in the CS packed layout
   std::vector<bool> channel_major;    // per workload layer: packed rows in (c, ky, kx) order
   std::vector<bool> id_rows_aligned;  // per workload layer: packed ID rows start on bytes
+  // Per workload layer: DRAM address of its own input (Layer::own_input), HWC int8; 0 when
+  // the layer reads the previous layer's output.
+  std::vector<uint64_t> layer_input_addr;
   uint64_t output_addr = 0;
   Shape output_shape;
   ElemType output_type = ElemType::kInt8;

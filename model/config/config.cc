@@ -236,7 +236,23 @@ Workload ReadWorkload(const std::string& file, const YAML::Node& root) {
   for (size_t i = 0; i < layers.size(); ++i) {
     const std::string path = "layers[" + std::to_string(i) + "]";
     const ParamReader lr(file, "workload", layers[i], path, "layers[]");
+    // A layer with its own input (layers[].input) does not read the previous layer's output.
+    bool own = false;
+    if (lr.Has("input")) {
+      const ParamReader ir = lr.Map("input");
+      const Shape s{int(ir.Int("channels")), int(ir.Int("height")), int(ir.Int("width"))};
+      if (!ProductFits({s.c, s.h, s.w}))
+        throw InputError(file, lr.Path("input"), ShapeText(s) + " has 2^31 or more elements");
+      // The first layer reads the network input: its own input may only restate it.
+      if (i == 0 && !(s == w.input))
+        lr.Fail("input", ShapeText(s) + " differs from the workload input " + ShapeText(w.input),
+                "the workload's input.* (layers[0] reads the network input)");
+      own = i > 0;
+      shape = s;
+      type = ElemType::kInt8;
+    }
     Layer l = ReadLayer(lr, shape, type);
+    l.own_input = own;
     const auto [it, fresh] = index_of.emplace(l.name, i);
     if (!fresh)
       lr.Fail("name", "duplicate layer name '" + l.name + "' (also layers[" +
@@ -383,6 +399,11 @@ std::string ToYaml(const Workload& w) {
     {
       FlowMap m(out);
       m("name", l.name)("type", LayerKindName(l.kind));
+      if (l.own_input) {
+        out << YAML::Key << "input" << YAML::Value;
+        FlowMap shape(out);
+        shape("channels", l.in.c)("height", l.in.h)("width", l.in.w);
+      }
       switch (l.kind) {
         case LayerKind::kConv:
           m("out_channels", l.out_channels);

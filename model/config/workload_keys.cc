@@ -39,6 +39,14 @@ KeyTable<Layer> BuildLayerKeys() {
                        {"conv", "linear", "maxpool", "relu", "requant", "kwta"},
                        "conv and linear take int8 and produce int32; requant takes int32 and "
                        "produces int8; relu and maxpool keep the type; kwta takes int8"))
+      .Unbound(ContainerDef(w, "layers[].input", "map",
+                            "the layer's own input, generated from the seed like the network "
+                            "input, instead of the previous layer's output (independent "
+                            "layers, as in a SCALE-Sim topology); int8"))
+      .Unbound(
+          IntDef(w, "layers[].input.channels", "channels", "", 1, kIntMax, "own input channels"))
+      .Unbound(IntDef(w, "layers[].input.height", "pixels", "", 1, kIntMax, "own input height"))
+      .Unbound(IntDef(w, "layers[].input.width", "pixels", "", 1, kIntMax, "own input width"))
       .Unbound(ForTypes(
           IntDef(w, "layers[].out_channels", "channels", "", 1, kIntMax, "output channels"),
           "conv"))

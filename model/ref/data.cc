@@ -100,4 +100,12 @@ std::vector<int8_t> GenerateInput(const Workload& w) {
   return Draw(DataSeed(w.seed, 0), w.input.size(), kInputMin, kInputMax);
 }
 
+std::vector<int8_t> GenerateLayerInput(const Workload& w, size_t layer_index) {
+  if (layer_index >= w.layers.size() || !w.layers[layer_index].own_input)
+    throw SimError("GenerateLayerInput: layer " + std::to_string(layer_index) +
+                   " has no own input");
+  return Draw(DataSeed(w.seed, kInputStream + layer_index), w.layers[layer_index].in.size(),
+              kInputMin, kInputMax);
+}
+
 }  // namespace cssim

@@ -8,11 +8,12 @@
 // Seeds: every tensor has its own stream, seeded with
 //   DataSeed(s, k) = SplitMix64(SplitMix64(s) + k)      (arithmetic mod 2^64)
 // where s is Workload::seed and k = 0 for the network input, k = i + 1 for the weight values
-// of layer i, and k = kMaskStream + i for the sparsity masks of layer i. kMaskStream = 2^32
-// keeps the mask streams clear of the value streams for any workload of fewer than 2^32 - 1
-// layers. SplitMix64 is the finaliser of Steele, Lea, Flood, "Fast splittable pseudorandom
-// number generators" (OOPSLA 2014). Because it is a bijection, different streams of one seed
-// get different generator seeds, so changing one layer never shifts another layer's data.
+// of layer i, k = kMaskStream + i for the sparsity masks of layer i, and k = kInputStream + i
+// for the own input of layer i (Layer::own_input). kMaskStream = 2^32 and kInputStream = 2^33
+// keep the streams apart for any workload of fewer than 2^32 - 1 layers. SplitMix64 is the
+// finaliser of Steele, Lea, Flood, "Fast splittable pseudorandom number generators" (OOPSLA 2014).
+// Because it is a bijection, different streams of one seed get different generator seeds, so
+// changing one layer never shifts another layer's data.
 #pragma once
 
 #include <cstddef>
@@ -30,6 +31,8 @@ constexpr int kWeightMin = -15;
 constexpr int kWeightMax = 15;
 // First stream of the per-layer mask streams (see the seed comment above).
 constexpr uint64_t kMaskStream = uint64_t(1) << 32;
+// First stream of the per-layer own-input streams.
+constexpr uint64_t kInputStream = uint64_t(1) << 33;
 // Network input values cover the full int8 range.
 constexpr int kInputMin = -128;
 constexpr int kInputMax = 127;
@@ -62,5 +65,9 @@ std::vector<int8_t> GenerateWeights(const Workload& w, size_t layer_index);
 
 // Network input (w.input.size() values, uniform in [kInputMin, kInputMax]), layout [c][y][x].
 std::vector<int8_t> GenerateInput(const Workload& w);
+
+// Own input of layer `layer_index` (Layer::own_input; l.in.size() values, uniform in
+// [kInputMin, kInputMax]), layout [c][y][x]. Throws SimError for a layer without one.
+std::vector<int8_t> GenerateLayerInput(const Workload& w, size_t layer_index);
 
 }  // namespace cssim

@@ -203,6 +203,10 @@ std::vector<std::vector<int32_t>> RefNetwork(const Workload& w) {
   std::vector<std::vector<int32_t>> outputs;
   outputs.reserve(w.layers.size());
   for (size_t i = 0; i < w.layers.size(); ++i) {
+    if (w.layers[i].own_input) {
+      const std::vector<int8_t> own = GenerateLayerInput(w, i);
+      x.assign(own.begin(), own.end());
+    }
     outputs.push_back(RefLayer(w.layers[i], x, GenerateWeights(w, i)));
     x = outputs.back();
   }

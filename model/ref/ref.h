@@ -34,8 +34,8 @@ std::vector<int64_t> KwtaWinners(const Shape& s, const std::vector<int32_t>& chw
 std::vector<int32_t> RefLayer(const Layer& l, const std::vector<int32_t>& in,
                               const std::vector<int8_t>& weights);
 
-// Runs the whole network on GenerateInput(w) with GenerateWeights(w, i): element i is the
-// output of layer i.
+// Runs the whole network on GenerateInput(w) with GenerateWeights(w, i) (a layer with its own
+// input reads GenerateLayerInput(w, i)): element i is the output of layer i.
 std::vector<std::vector<int32_t>> RefNetwork(const Workload& w);
 
 }  // namespace cssim

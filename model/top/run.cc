@@ -26,6 +26,11 @@ void LoadNetwork(Dram& dram, uint64_t base, const Program& program, const Worklo
             input.size());
   for (size_t i = 0; i < workload.layers.size(); ++i) {
     const Layer& l = workload.layers[i];
+    if (l.own_input) {
+      const std::vector<int8_t> own = ToHwc(GenerateLayerInput(workload, i), l.in);
+      dram.Load(base + program.layer_input_addr[i], reinterpret_cast<const uint8_t*>(own.data()),
+                own.size());
+    }
     if (l.weight_count() == 0) continue;
     const std::vector<int8_t> dense = GenerateWeights(workload, i);
     if (!program.packed[i]) {

@@ -343,7 +343,7 @@ TEST(Config, BadWorkloadsAreRejectedWithTheKeyPath) {
   EXPECT_EQ(error("  - {name: a, type: conv, out_channels: 2, kernel: 3, shift: 2}\n"),
             file +
                 ": layers[0].shift: not a key of type 'conv'; allowed: name, type, "
-                "out_channels, kernel, kernel_h, kernel_w, stride, pad, weight_density");
+                "input, out_channels, kernel, kernel_h, kernel_w, stride, pad, weight_density");
   EXPECT_EQ(error("  - {name: a, type: conv, out_channels: 2}\n"),
             file +
                 ": layers[0].kernel: missing required key; allowed: kernel, or kernel_h and "
