@@ -112,34 +112,43 @@ RsTiling SizeOf(const RsPlan& c, int rows_out, int n_tile, int c_tile) {
   return t;
 }
 
-// Candidates, largest first: the whole extent, then multiples of `step` below it, then the
-// halvings of step down to 1.
-std::vector<int> Candidates(int whole, int step) {
-  std::vector<int> v = {whole};
-  for (int x = (whole - 1) / step * step; x >= step; x -= step) v.push_back(x);
-  for (int x = std::min(whole, step) / 2; x >= 1; x /= 2) v.push_back(x);
+// Candidates, largest first: the whole extent, then the multiples of `step` below it (full:
+// every PE row or filter slot used), or else the halvings of min(whole, step) down to 1.
+std::vector<int> Candidates(int whole, int step, bool full) {
+  std::vector<int> v;
+  if (full) {
+    v.push_back(whole);
+    for (int x = (whole - 1) / step * step; x >= step; x -= step) v.push_back(x);
+  } else {
+    for (int x = std::min(whole, step) / 2; x >= 1; x /= 2) v.push_back(x);
+  }
   return v;
 }
 
 // The tile with the least DRAM traffic (then the fewest tiles) that fits one GLB half: for
-// each channel and filter count, the most output rows that fit.
+// each channel and filter count, the most output rows that fit. Channel counts that fill the
+// columns' channel sets and filter counts of whole PE filter slots come first; smaller ones
+// only when none of those fits.
 std::optional<RsTiling> ChooseTiling(const RsPlan& c, uint64_t half) {
   std::optional<RsTiling> best;
   const int c_step = c.chunks > 1 ? c.q : c.q * c.sets_max;
-  for (int c_tile : Candidates(c.s.c, c_step))
-    for (int n_tile : Candidates(c.s.m, c.p)) {
-      auto fits = [&](int r) { return SizeOf(c, r, n_tile, c_tile).glb_bytes() <= half; };
-      int lo = 0;
-      for (int r = 1; r <= c.s.ho; r *= 2)
-        if (fits(r)) lo = r;
-      if (lo == 0) continue;
-      int hi = std::min(c.s.ho, lo * 2);
-      while (hi > lo && !fits(hi)) --hi;
-      const RsTiling t = SizeOf(c, hi, n_tile, c_tile);
-      if (!best || t.traffic < best->traffic ||
-          (t.traffic == best->traffic && t.tiles < best->tiles))
-        best = t;
-    }
+  for (bool full : {true, false}) {
+    for (int c_tile : Candidates(c.s.c, c_step, full))
+      for (int n_tile : Candidates(c.s.m, c.p, full)) {
+        auto fits = [&](int r) { return SizeOf(c, r, n_tile, c_tile).glb_bytes() <= half; };
+        int lo = 0;
+        for (int r = 1; r <= c.s.ho; r *= 2)
+          if (fits(r)) lo = r;
+        if (lo == 0) continue;
+        int hi = std::min(c.s.ho, lo * 2);
+        while (hi > lo && !fits(hi)) --hi;
+        const RsTiling t = SizeOf(c, hi, n_tile, c_tile);
+        if (!best || t.traffic < best->traffic ||
+            (t.traffic == best->traffic && t.tiles < best->tiles))
+          best = t;
+      }
+    if (best) break;
+  }
   return best;
 }
 

@@ -65,6 +65,17 @@ bool RsArray::Active(const RsMap& m, int r, int j, int st) const {
   return j % m.e < m.strip_rows(st) && m.p_eff(j / m.e) > 0;
 }
 
+void RsArray::ListActive() {
+  const RsMap& m = passes_.front().m;
+  active_.clear();
+  if (strip_ >= m.strips()) return;
+  for (int r = 0; r < m.rows_used(); ++r)
+    for (int j = 0; j < m.cols_used(); ++j)
+      if (Active(m, r, j, strip_))
+        active_.push_back(ActivePe{r, j, (r / m.rc) * m.diagonals() + r % m.rc + (j % m.e) * m.stride,
+                                   m.q_eff(r), m.p_eff(j / m.e), Pe(r, j)});
+}
+
 void RsArray::Accept() {
   if (passes_.size() >= size_t(buffers_) || !cmd_.CanPop()) return;
   PassState p;
@@ -101,6 +112,7 @@ void RsArray::StartPass() {
   for (auto& c : col_cur_) c.clear();
   for (auto& c : col_out_) c.clear();
   started_ = true;
+  ListActive();
 }
 
 void RsArray::LoadFilter() {
@@ -139,14 +151,10 @@ void RsArray::TakeInput() {
   const Beat b = in_.Pop();
   if (b.v.size() < size_t(m.input_lanes())) throw SimError("rs_array: input beat too narrow");
   uint64_t n = 0;
-  for (int r = 0; r < m.rows_used(); ++r) {
-    if (qq >= m.q_eff(r)) continue;
-    const int lane0 = (r / m.rc) * m.diagonals() + r % m.rc;
-    for (int j = 0; j < m.cols_used(); ++j) {
-      if (!Active(m, r, j, strip_)) continue;
-      In(r, j, col, qq) = b.v[size_t(lane0 + (j % m.e) * m.stride)];
-      ++n;
-    }
+  for (const ActivePe& a : active_) {
+    if (qq >= a.q_eff) continue;
+    In(a.r, a.j, col, qq) = b.v[size_t(a.lane)];
+    ++n;
   }
   i_writes_.Add(n);
   input_deliveries_.Add(n);
@@ -161,9 +169,8 @@ void RsArray::Compute(Cycle now) {
   if (!computing_) {
     const bool inputs = in_beats_ >= uint64_t(x_ * m.stride + m.S) * m.q;
     bool psum_room = true;
-    for (int r = 0; r < m.rows_used() && psum_room; ++r)
-      for (int j = 0; j < m.cols_used() && psum_room; ++j)
-        psum_room = !Active(m, r, j, strip_) || pending_[Pe(r, j)].size() < size_t(bufs_);
+    for (size_t i = 0; i < active_.size() && psum_room; ++i)
+      psum_room = pending_[active_[i].pe].size() < size_t(bufs_);
     if (!p.loaded_all() || !inputs || !psum_room) {
       stall_cycles_.Add();
       return;
@@ -176,17 +183,14 @@ void RsArray::Compute(Cycle now) {
   const int pp = step_ % p.p_max, qq = step_ / p.p_max % p.q_max, s = step_ / (p.p_max * p.q_max);
   const int entry = (s * m.q + qq) * m.p + pp, col = x_ * m.stride + s;
   uint64_t n = 0;
-  for (int r = 0; r < m.rows_used(); ++r) {
-    if (qq >= m.q_eff(r)) continue;
-    for (int j = 0; j < m.cols_used(); ++j) {
-      if (!Active(m, r, j, strip_) || pp >= m.p_eff(j / m.e)) continue;
-      if (drop_mac_) {  // test fault: this MAC is neither done nor counted
-        drop_mac_ = false;
-        continue;
-      }
-      acc_[Pe(r, j) * m.p + pp] += int32_t(In(r, j, col, qq)) * int32_t(W(p.bank, r, j, entry));
-      ++n;
+  for (const ActivePe& a : active_) {
+    if (qq >= a.q_eff || pp >= a.p_eff) continue;
+    if (drop_mac_) {  // test fault: this MAC is neither done nor counted
+      drop_mac_ = false;
+      continue;
     }
+    acc_[a.pe * m.p + pp] += int32_t(In(a.r, a.j, col, qq)) * int32_t(W(p.bank, a.r, a.j, entry));
+    ++n;
   }
   macs_.Add(n);
   w_reads_.Add(n);
@@ -196,18 +200,16 @@ void RsArray::Compute(Cycle now) {
   progress_ = true;
   if (++step_ < steps_) return;
   // The pixel is done: every active PE's psums wait to go up the column.
-  for (int r = 0; r < m.rows_used(); ++r)
-    for (int j = 0; j < m.cols_used(); ++j) {
-      if (!Active(m, r, j, strip_)) continue;
-      const int32_t* a = &acc_[Pe(r, j) * m.p];
-      pending_[Pe(r, j)].push_back(
-          Psums{std::vector<int32_t>(a, a + m.p_eff(j / m.e)), 0, now + 1});
-    }
+  for (const ActivePe& a : active_) {
+    const int32_t* v = &acc_[a.pe * m.p];
+    pending_[a.pe].push_back(Psums{std::vector<int32_t>(v, v + a.p_eff), 0, now + 1});
+  }
   computing_ = false;
   if (++x_ < m.F) return;
   x_ = 0;
   in_beats_ = 0;
   if (++strip_ == m.strips()) compute_done_ = true;
+  ListActive();
 }
 
 void RsArray::Drain(Cycle now) {

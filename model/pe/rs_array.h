@@ -85,6 +85,11 @@ class RsArray : public Unit {
     return irf_[(Pe(r, j) * cap_cols_ + col % cap_cols_) * q_cap_ + qq];
   }
   bool Active(const RsMap& m, int r, int j, int st) const;
+  struct ActivePe {  // a PE of the current strip: where it sits, what it holds
+    int r, j, lane, q_eff, p_eff;
+    size_t pe;
+  };
+  void ListActive();
   void Accept();
   void LoadFilter();
   void TakeInput();
@@ -110,6 +115,7 @@ class RsArray : public Unit {
   bool computing_ = false;
   bool compute_done_ = false;
   int emit_strip_ = 0, emit_x_ = 0, emit_jj_ = 0;  // the next SumBeat
+  std::vector<ActivePe> active_;  // the PEs of the current strip, by row then column
   std::vector<int8_t> w_, irf_;
   std::vector<int32_t> acc_;                  // the pixel being computed: [pe][pp]
   std::vector<std::deque<Psums>> pending_;    // per PE: finished pixels not yet sent up
