@@ -130,9 +130,10 @@ void WsPasses(const ConvPlan& c, const ConvSpan& t, const ConvGeom& geom, const 
       const int64_t k0 = j * c.split.rows_used * kp;
       // The last pass of a ragged reduction uses only the rows it has weights for.
       const int rows = int(std::min<int64_t>(c.split.rows_used, CeilDiv(K - k0, kp)));
-      ps.input = StreamCmd{StreamKind::kWsInput, geom, rows, uint64_t(P * kp), k0, kp, 0, us, P, {}};
-      ps.weight =
-          StreamCmd{StreamKind::kWsWeight, geom, cols_used, uint64_t(rows) * kp, k0, kp, 0, us, P, {}};
+      ps.input =
+          StreamCmd{StreamKind::kWsInput, geom, rows, uint64_t(P * kp), k0, kp, 0, us, P, {}};
+      ps.weight = StreamCmd{
+          StreamKind::kWsWeight, geom, cols_used, uint64_t(rows) * kp, k0, kp, 0, us, P, {}};
       if (e.cs && e.n > 1) {
         ps.id = ps.weight;
         ps.id.geom = id_geom;
@@ -163,7 +164,8 @@ void OsPasses(const ConvPlan& c, const ConvSpan& t, const ConvGeom& geom, const 
       const int cols_used = std::min(Cols, t.n_tile - ns);
       Pass ps;
       ps.input = StreamCmd{StreamKind::kOsInput, geom, rows, uint64_t(K), 0, 0, p0, ns, P, {}};
-      ps.weight = StreamCmd{StreamKind::kOsWeight, geom, cols_used, uint64_t(K), 0, 0, p0, ns, P, {}};
+      ps.weight =
+          StreamCmd{StreamKind::kOsWeight, geom, cols_used, uint64_t(K), 0, 0, p0, ns, P, {}};
       ps.array =
           ArrayCmd{Dataflow::kOutputStationary, rows, cols_used, 0, K, 0, rows, 1, cols_used, {}};
       ps.collect = cc;

@@ -29,10 +29,10 @@ ConvShape RsShapeOf(const Layer& l) {
 struct RsPlan {
   const Group& g;
   ConvShape s;
-  int q = 1, p = 1;         // channels and filters per PE
-  int rc = 1, chunks = 1;   // filter rows per set; passes a filter's rows fold into (R > rows)
-  int sets_max = 1;         // channel sets stacked in a column (R <= rows)
-  int rows = 0, cols = 0;   // the array
+  int q = 1, p = 1;        // channels and filters per PE
+  int rc = 1, chunks = 1;  // filter rows per set; passes a filter's rows fold into (R > rows)
+  int sets_max = 1;        // channel sets stacked in a column (R <= rows)
+  int rows = 0, cols = 0;  // the array
   int out_elem = 1;
 };
 
@@ -54,8 +54,7 @@ RsPlan PlanOf(const CompileContext& cx, const Group& g) {
   const ConvShape& s = c.s;
   const int kp = a.pe.weight_rf_entries / a.pe.weight_buffers;
   if (a.pe.input_rf_entries < s.kw) RfTooSmall(cx, l, "pe.input_rf_entries", s.kw);
-  if (kp < s.kw)
-    RfTooSmall(cx, l, "pe.weight_rf_entries", s.kw * a.pe.weight_buffers);
+  if (kp < s.kw) RfTooSmall(cx, l, "pe.weight_rf_entries", s.kw * a.pe.weight_buffers);
   c.q = std::min({s.c, a.pe.input_rf_entries / s.kw, kp / s.kw});
   c.p = std::min({s.m, std::max(1, a.pe.psum_rf_entries / 2), kp / (s.kw * c.q)});
   c.rows = a.array.rows;
@@ -176,8 +175,8 @@ RsLayout LayoutOf(const RsTiling& t, int slot, int acc, uint64_t half) {
 }
 
 // A strided load of `rows` runs of `bytes` (one contiguous run when they touch).
-DmaCmd RunsDma(DataType type, uint64_t dram_addr, uint64_t stride, uint32_t glb_addr,
-               uint32_t rows, uint32_t bytes) {
+DmaCmd RunsDma(DataType type, uint64_t dram_addr, uint64_t stride, uint32_t glb_addr, uint32_t rows,
+               uint32_t bytes) {
   if (stride == bytes) return ContiguousDma(false, type, dram_addr, glb_addr, rows * bytes);
   DmaCmd d = ContiguousDma(false, type, dram_addr, glb_addr, bytes);
   d.rows = rows;
@@ -193,8 +192,7 @@ std::vector<DmaCmd> Loads(const RsPlan& c, const RsSpan& t, const RsLayout& lay,
   return {RunsDma(DataType::kInput, op.in_addr + (uint64_t(t.iy0) * s.w * s.c + t.c0), s.c,
                   lay.in_base, pixels, uint32_t(t.ct)),
           RunsDma(DataType::kWeight, op.w_addr + uint64_t(t.f0) * s.k + uint64_t(t.c0) * t.nt,
-                  uint64_t(s.c) * t.nt, lay.w_base, uint32_t(s.kh * s.kw),
-                  uint32_t(t.ct * t.nt))};
+                  uint64_t(s.c) * t.nt, lay.w_base, uint32_t(s.kh * s.kw), uint32_t(t.ct * t.nt))};
 }
 
 DmaCmd Store(const RsPlan& c, const RsSpan& t, const RsLayout& lay, const Op& op) {

@@ -1,9 +1,9 @@
 // The steps of Compile(), one per kind of op, shared between the compile_*.cc files of this
 // folder (nothing outside model/compile includes this header). compile.cc walks the layer groups
 // and calls the step for each group's engine: CompileConv (compile_dense.cc) for conv/linear on
-// the PE array or the CS engine (CompileRs, compile_rs.cc, under row-stationary), CompileVector (compile_dense.cc) for max-pool / ReLU /
-// requantise, CompileKwta and CompileSs (compile_sparse.cc) for the k-WTA and sparse-sparse
-// units.
+// the PE array or the CS engine (CompileRs, compile_rs.cc, under row-stationary), CompileVector
+// (compile_dense.cc) for max-pool / ReLU / requantise, CompileKwta and CompileSs
+// (compile_sparse.cc) for the k-WTA and sparse-sparse units.
 #pragma once
 
 #include <cstdint>

@@ -72,17 +72,17 @@ struct ConvGeom {
 // lane r * hg + g) are p * q * S values in (s, qq, pp) order; its input lane carries, per strip,
 // the wp = (F - 1) * stride + S padded columns of q channels each, in (column, qq) order.
 struct RsMap {
-  int S = 1, stride = 1, pad = 0;  // filter row length, conv stride, zero padding
-  int rc = 1, ky0 = 0;             // filter rows per channel set in this pass, the first one
-  int sets = 1;                    // channel sets stacked in the columns
-  int q = 1, p = 1;                // channels and filters interleaved in each PE
-  int e = 1, hg = 1;               // output rows per strip (columns per group), filter groups
-  int rows_out = 0;                // the tile's output rows (strips of e)
-  int F = 0;                       // output width
-  int oy0 = 0;                     // the tile's first output row
-  int c0 = 0, n0 = 0;              // tile-local first channel and filter of the pass
-  int c_tile = 0, n_tile = 0;      // channels and filters held in the GLB tile
-  int h = 0, w = 0, iy0 = 0;       // input map height and width; first input row in the GLB
+  int S = 1, stride = 1, pad = 0;    // filter row length, conv stride, zero padding
+  int rc = 1, ky0 = 0;               // filter rows per channel set in this pass, the first one
+  int sets = 1;                      // channel sets stacked in the columns
+  int q = 1, p = 1;                  // channels and filters interleaved in each PE
+  int e = 1, hg = 1;                 // output rows per strip (columns per group), filter groups
+  int rows_out = 0;                  // the tile's output rows (strips of e)
+  int F = 0;                         // output width
+  int oy0 = 0;                       // the tile's first output row
+  int c0 = 0, n0 = 0;                // tile-local first channel and filter of the pass
+  int c_tile = 0, n_tile = 0;        // channels and filters held in the GLB tile
+  int h = 0, w = 0, iy0 = 0;         // input map height and width; first input row in the GLB
   uint32_t in_base = 0, w_base = 0;  // GLB: input [row][x][c_tile]; weights [ky][kx][c][n]
   int rows_used() const { return sets * rc; }
   int cols_used() const { return e * hg; }

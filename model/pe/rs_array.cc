@@ -40,8 +40,8 @@ RsArray::RsArray(const ArraySpec& array, const PeSpec& pe, Link<Beat>& in, Link<
       w_writes_(wrf_, "writes", "accesses", "filter-row RF fills", "write", DataType::kWeight),
       i_reads_(irf_group_, "reads", "accesses", "input RF reads (one per MAC)", "read",
                DataType::kInput),
-      i_writes_(irf_group_, "writes", "accesses", "input RF fills from the diagonal buses",
-                "write", DataType::kInput),
+      i_writes_(irf_group_, "writes", "accesses", "input RF fills from the diagonal buses", "write",
+                DataType::kInput),
       p_reads_(prf_, "reads", "accesses",
                "psum RF reads (one per MAC update, one per psum sent up the column)", "read",
                DataType::kPsum),
@@ -72,7 +72,8 @@ void RsArray::ListActive() {
   for (int r = 0; r < m.rows_used(); ++r)
     for (int j = 0; j < m.cols_used(); ++j)
       if (Active(m, r, j, strip_))
-        active_.push_back(ActivePe{r, j, (r / m.rc) * m.diagonals() + r % m.rc + (j % m.e) * m.stride,
+        active_.push_back(ActivePe{r, j,
+                                   (r / m.rc) * m.diagonals() + r % m.rc + (j % m.e) * m.stride,
                                    m.q_eff(r), m.p_eff(j / m.e), Pe(r, j)});
 }
 

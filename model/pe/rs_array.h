@@ -117,9 +117,9 @@ class RsArray : public Unit {
   int emit_strip_ = 0, emit_x_ = 0, emit_jj_ = 0;  // the next SumBeat
   std::vector<ActivePe> active_;  // the PEs of the current strip, by row then column
   std::vector<int8_t> w_, irf_;
-  std::vector<int32_t> acc_;                  // the pixel being computed: [pe][pp]
-  std::vector<std::deque<Psums>> pending_;    // per PE: finished pixels not yet sent up
-  std::vector<VLink> up_;                     // per PE (r >= 1): the link to row r - 1
+  std::vector<int32_t> acc_;                // the pixel being computed: [pe][pp]
+  std::vector<std::deque<Psums>> pending_;  // per PE: finished pixels not yet sent up
+  std::vector<VLink> up_;                   // per PE (r >= 1): the link to row r - 1
   std::vector<std::deque<std::vector<int32_t>>> col_out_;  // per column: finished pixels
   std::vector<std::vector<int32_t>> col_cur_;              // per column: the pixel filling
   bool progress_ = false;

@@ -73,8 +73,7 @@ Accelerator::Accelerator(const ArchSpec& a, const Program& program, std::unique_
       array_(a.array, a.pe, input_.out(), weight_.out(), root_),
       rs_array_(a.array, a.pe, input_.out(), weight_.out(), root_),
       collector_("", a.ppu, a.noc.output_bus_bytes, rs_ ? rs_array_.out() : array_.out(),
-                 collect_port_,
-                 a.glb.bank_width_bytes, root_),
+                 collect_port_, a.glb.bank_width_bytes, root_),
       cs_input_("cs_input_bus", a.cs.lanes, a.pe.input_rf_entries, a.noc.latency_cycles,
                 cs_input_port_, a.glb.bank_width_bytes, DataType::kInput, root_),
       cs_weight_("cs_weight_bus", a.cs.engines, 2 * a.glb.bank_width_bytes, a.noc.latency_cycles,
@@ -162,8 +161,8 @@ Accelerator::EngineSignals Accelerator::Signals(OpEngine engine) {
       s.busy = dense_macs();
       s.last_lost = collect_port_.last_lost;
       s.conflict_wait = input_.ConflictDelayed() || weight_.ConflictDelayed();
-      s.out_full = !(rs_ ? rs_array_.out() : array_.out()).CanPush() ||
-                   !collect_port_.req.CanPush();
+      s.out_full =
+          !(rs_ ? rs_array_.out() : array_.out()).CanPush() || !collect_port_.req.CanPush();
       break;
     case OpEngine::kCs:
       s.busy = cs_.macs() + cs_.gated();

@@ -92,7 +92,7 @@ class Accelerator {
   void AddUnit(Engine& e, Unit* u, std::unique_ptr<Twin> t, const std::string& name);
 
   StatGroup root_;
-  bool rs_ = false;  // array.dataflow rs
+  bool rs_ = false;             // array.dataflow rs
   std::unique_ptr<Dram> dram_;  // null in a full chip
   Glb glb_;
   Glb::Port& dma_port_;
