@@ -105,9 +105,15 @@ RsTiling SizeOf(const RsPlan& c, int rows_out, int n_tile, int c_tile) {
   t.psum_bytes = c_tiles * VerticalPasses(c, c_tile) > 1 ? AlignUp(uint64_t(P) * n_tile * 4) : 0;
   t.out_bytes = AlignUp(uint64_t(P) * n_tile * c.out_elem);
   const int64_t bands = CeilDiv(s.ho, rows_out), n_tiles = CeilDiv(s.m, n_tile);
-  t.traffic = uint64_t(bands * n_tiles) * uint64_t(rows_in) * s.w * s.c +
-              uint64_t(bands) * uint64_t(s.m) * uint64_t(s.k);
+  // DRAM bytes in 64-byte atoms: a tile of fewer channels than the map loads one run per
+  // pixel (and per kernel offset for the weights), each run its own atoms.
+  const uint64_t in_tile = c_tile == s.c ? AlignUp(uint64_t(rows_in) * s.w * s.c)
+                                         : uint64_t(rows_in) * s.w * AlignUp(uint64_t(c_tile));
+  const uint64_t w_tile = c_tile == s.c
+                              ? AlignUp(uint64_t(n_tile) * s.k)
+                              : uint64_t(s.kh) * s.kw * AlignUp(uint64_t(c_tile) * n_tile);
   t.tiles = bands * n_tiles * c_tiles;
+  t.traffic = uint64_t(t.tiles) * (in_tile + w_tile);
   return t;
 }
 
@@ -124,8 +130,8 @@ std::vector<int> Candidates(int whole, int step, bool full) {
   return v;
 }
 
-// The tile with the least DRAM traffic (then the fewest tiles) that fits one GLB half: for
-// each channel and filter count, the most output rows that fit. Channel counts that fill the
+// The tile with the least DRAM traffic (in atoms; then the fewest tiles) that fits one GLB half:
+// for each channel and filter count, the most output rows that fit. Channel counts that fill the
 // columns' channel sets and filter counts of whole PE filter slots come first; smaller ones
 // only when none of those fits.
 std::optional<RsTiling> ChooseTiling(const RsPlan& c, uint64_t half) {
