@@ -91,6 +91,10 @@ struct RsTiling {
   uint64_t in_bytes = 0, w_bytes = 0, psum_bytes = 0, out_bytes = 0;
   uint64_t traffic = 0;
   int64_t tiles = 0;
+  double pe_share = 1;  // of the array's PEs a pass uses, on average
+  // The choice's cost: DRAM traffic over the PE share, a proxy for the slower of the DRAM
+  // time and the compute time (our heuristic, not a timing model).
+  double cost() const { return double(traffic) / pe_share; }
   uint64_t glb_bytes() const { return in_bytes + w_bytes + psum_bytes + out_bytes; }
 };
 
@@ -114,6 +118,18 @@ RsTiling SizeOf(const RsPlan& c, int rows_out, int n_tile, int c_tile) {
                               : uint64_t(s.kh) * s.kw * AlignUp(uint64_t(c_tile) * n_tile);
   t.tiles = bands * n_tiles * c_tiles;
   t.traffic = uint64_t(t.tiles) * (in_tile + w_tile);
+  // The share of the PEs a pass keeps busy: columns (strips x filter groups, and the filter
+  // slots the tile's filters fill) times rows (stacked channel sets the tile's channels fill).
+  int e = 1, hg = 1;
+  Columns(c, rows_out, &e, &hg);
+  const double slots = double(CeilDiv(n_tile, int64_t(hg) * c.p)) * hg * c.p;
+  const double sets = double(CeilDiv(c_tile, c.q));
+  const double fill = double(c_tile) / (sets * c.q);  // channels of the tile's last set
+  const double rows_per_pass = c.chunks > 1
+                                   ? double(s.kh) / c.chunks
+                                   : sets * c.rc / double(CeilDiv(int64_t(sets), c.sets_max));
+  const double row_share = rows_per_pass / c.rows * fill;
+  t.pe_share = double(n_tile) / slots * double(e * hg) / c.cols * row_share;
   return t;
 }
 
@@ -130,7 +146,8 @@ std::vector<int> Candidates(int whole, int step, bool full) {
   return v;
 }
 
-// The tile with the least DRAM traffic (in atoms; then the fewest tiles) that fits one GLB half:
+// The tile with the least cost (DRAM traffic in atoms over the PE share; then the fewest
+// tiles) that fits one GLB half:
 // for each channel and filter count, the most output rows that fit. Channel counts that fill the
 // columns' channel sets and filter counts of whole PE filter slots come first; smaller ones
 // only when none of those fits.
@@ -148,8 +165,7 @@ std::optional<RsTiling> ChooseTiling(const RsPlan& c, uint64_t half) {
         int hi = std::min(c.s.ho, lo * 2);
         while (hi > lo && !fits(hi)) --hi;
         const RsTiling t = SizeOf(c, hi, n_tile, c_tile);
-        if (!best || t.traffic < best->traffic ||
-            (t.traffic == best->traffic && t.tiles < best->tiles))
+        if (!best || t.cost() < best->cost() || (t.cost() == best->cost() && t.tiles < best->tiles))
           best = t;
       }
     if (best) break;
