@@ -4,6 +4,7 @@
 // rtl is refused with one line, since the row-stationary array has no RTL twin.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "tb/common/cli_runner.h"
@@ -76,6 +77,43 @@ TEST_F(RsImpl, RtlIsRefusedWithOneLine) {
                          ": the row-stationary array (array.dataflow: rs) has no RTL twin; "
                          "allowed: --impl model\n");
   }
+}
+
+// The MAC-count check fires on the row-stationary array too: with CSSIM_TEST_FAULT=drop-mac it
+// skips (and does not count) its first MAC. One conv of 8 filters 3 x 3 over 4 x 6 x 6 (pad 1):
+// 8 * 36 * 36 = 10,368 MACs, on the default arch's 16 x 16 PEs run row-stationary.
+class RsFault : public CliFixture {
+ protected:
+  RsFault() : CliFixture("cssim-rs-fault", false) {}
+  void TearDown() override {
+    unsetenv("CSSIM_TEST_FAULT");
+    CliFixture::TearDown();
+  }
+  CliResult RunWith(const char* fault) {
+    if (fault)
+      setenv("CSSIM_TEST_FAULT", fault, 1);
+    else
+      unsetenv("CSSIM_TEST_FAULT");
+    return Cli({"run", "--arch", Write("rs.yaml", "name: rs-array\narray: {dataflow: rs}\n"),
+                "--workload",
+                Write("one_conv.yaml",
+                      "name: one-conv\nseed: 7\ninput: {channels: 4, height: 6, width: 6}\n"
+                      "layers:\n"
+                      "  - {name: conv, type: conv, out_channels: 8, kernel: 3, stride: 1, pad: "
+                      "1}\n  - {name: conv_rq, type: requant, shift: 6}\n")});
+  }
+};
+
+TEST_F(RsFault, ADroppedMacFiresTheMacCountCheck) {
+  const CliResult clean = RunWith(nullptr);
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_NE(clean.out.find("MACs (performed)        10,368"), std::string::npos) << clean.out;
+  const CliResult r = RunWith("drop-mac");
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("cssim: simulation error: op 'conv+conv_rq' performed 10367 MACs, its "
+                       "array mapping has 10368"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace
