@@ -141,8 +141,15 @@ void DumpProgram(const Program& p, std::ostream& os) {
       if (!t.passes.empty()) {
         const Pass& ps = t.passes.front();
         os << " (first: " << StreamKindName(ps.input.kind) << " rows " << ps.array.rows_used
-           << " cols " << ps.array.cols_used << " kp " << ps.array.kp << " pixels "
-           << ps.array.pixels << " k " << ps.array.k << ")";
+           << " cols " << ps.array.cols_used;
+        if (ps.array.dataflow == Dataflow::kRowStationary) {
+          const RsMap& m = ps.array.rs;
+          os << " q " << m.q << " p " << m.p << " sets " << m.sets << " filter rows " << m.rc
+             << " strips " << m.strips() << " of " << m.e << " groups " << m.hg << ")";
+        } else {
+          os << " kp " << ps.array.kp << " pixels " << ps.array.pixels << " k " << ps.array.k
+             << ")";
+        }
       }
       for (const VectorCmd& v : t.vectors)
         os << " vector " << v.out_pixels << " px win " << v.win << ";";
