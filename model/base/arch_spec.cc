@@ -6,6 +6,8 @@ const char* DataflowName(Dataflow d) {
   switch (d) {
     case Dataflow::kOutputStationary:
       return "os";
+    case Dataflow::kRowStationary:
+      return "rs";
     case Dataflow::kWeightStationary:
       break;
   }

@@ -7,8 +7,10 @@
 
 namespace cssim {
 
-enum class Dataflow { kWeightStationary, kOutputStationary };
-const char* DataflowName(Dataflow d);  // "ws" | "os"
+// kRowStationary: Eyeriss's row-stationary dataflow on its own unit (model/pe/rs_array.h;
+// docs/design.md, "Row-stationary").
+enum class Dataflow { kWeightStationary, kOutputStationary, kRowStationary };
+const char* DataflowName(Dataflow d);  // "ws" | "os" | "rs"
 
 struct ArraySpec {
   int rows = 16;

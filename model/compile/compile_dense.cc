@@ -130,15 +130,16 @@ void WsPasses(const ConvPlan& c, const ConvSpan& t, const ConvGeom& geom, const 
       const int64_t k0 = j * c.split.rows_used * kp;
       // The last pass of a ragged reduction uses only the rows it has weights for.
       const int rows = int(std::min<int64_t>(c.split.rows_used, CeilDiv(K - k0, kp)));
-      ps.input = StreamCmd{StreamKind::kWsInput, geom, rows, uint64_t(P * kp), k0, kp, 0, us, P};
-      ps.weight =
-          StreamCmd{StreamKind::kWsWeight, geom, cols_used, uint64_t(rows) * kp, k0, kp, 0, us, P};
+      ps.input =
+          StreamCmd{StreamKind::kWsInput, geom, rows, uint64_t(P * kp), k0, kp, 0, us, P, {}};
+      ps.weight = StreamCmd{
+          StreamKind::kWsWeight, geom, cols_used, uint64_t(rows) * kp, k0, kp, 0, us, P, {}};
       if (e.cs && e.n > 1) {
         ps.id = ps.weight;
         ps.id.geom = id_geom;
       }
       ps.array =
-          ArrayCmd{Dataflow::kWeightStationary, rows, cols_used, k0, K, kp, P, e.n, out_cols};
+          ArrayCmd{Dataflow::kWeightStationary, rows, cols_used, k0, K, kp, P, e.n, out_cols, {}};
       ps.collect = cc;
       ps.collect.first = j == 0;
       ps.collect.last = j == c.split.k_passes - 1;
@@ -162,10 +163,11 @@ void OsPasses(const ConvPlan& c, const ConvSpan& t, const ConvGeom& geom, const 
     for (int ns = 0; ns < t.n_tile; ns += Cols) {
       const int cols_used = std::min(Cols, t.n_tile - ns);
       Pass ps;
-      ps.input = StreamCmd{StreamKind::kOsInput, geom, rows, uint64_t(K), 0, 0, p0, ns, P};
-      ps.weight = StreamCmd{StreamKind::kOsWeight, geom, cols_used, uint64_t(K), 0, 0, p0, ns, P};
+      ps.input = StreamCmd{StreamKind::kOsInput, geom, rows, uint64_t(K), 0, 0, p0, ns, P, {}};
+      ps.weight =
+          StreamCmd{StreamKind::kOsWeight, geom, cols_used, uint64_t(K), 0, 0, p0, ns, P, {}};
       ps.array =
-          ArrayCmd{Dataflow::kOutputStationary, rows, cols_used, 0, K, 0, rows, 1, cols_used};
+          ArrayCmd{Dataflow::kOutputStationary, rows, cols_used, 0, K, 0, rows, 1, cols_used, {}};
       ps.collect = cc;
       ps.collect.p0 = p0;
       ps.collect.pixels = rows;
@@ -204,6 +206,7 @@ Tile ConvTile(const ConvPlan& c, const Op& op, int oy0, int u0, int half, uint64
 void CompileConv(const CompileContext& cx, const Group& g, Op* op) {
   const Layer& l = *g.main;
   const bool cs = op->engine == OpEngine::kCs;
+  if (!cs && cx.arch.array.dataflow == Dataflow::kRowStationary) return CompileRs(cx, g, op);
   if (cs) SetPacking(cx, l, op);
   const ConvShape s = ConvShapeOf(l);
   const ConvEngine e = cs ? CsEngine(cx.arch, s, l.pack_n()) : ArrayEngine(cx.arch, s);

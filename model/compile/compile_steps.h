@@ -1,9 +1,9 @@
 // The steps of Compile(), one per kind of op, shared between the compile_*.cc files of this
 // folder (nothing outside model/compile includes this header). compile.cc walks the layer groups
 // and calls the step for each group's engine: CompileConv (compile_dense.cc) for conv/linear on
-// the PE array or the CS engine, CompileVector (compile_dense.cc) for max-pool / ReLU /
-// requantise, CompileKwta and CompileSs (compile_sparse.cc) for the k-WTA and sparse-sparse
-// units.
+// the PE array or the CS engine (CompileRs, compile_rs.cc, under row-stationary), CompileVector
+// (compile_dense.cc) for max-pool / ReLU / requantise, CompileKwta and CompileSs
+// (compile_sparse.cc) for the k-WTA and sparse-sparse units.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +42,9 @@ struct CompileContext {
 
 // conv/linear (op->engine kArray or kCs) in dense-activation tiles of output rows x weight units.
 void CompileConv(const CompileContext& cx, const Group& g, Op* op);
+// conv/linear on the PE array under array.dataflow rs (compile_rs.cc): tiles of output rows x
+// filters x channels, psums kept in the GLB across a block's channel tiles.
+void CompileRs(const CompileContext& cx, const Group& g, Op* op);
 // max-pool / ReLU / requantise on the vector unit, in tiles of output rows.
 void CompileVector(const CompileContext& cx, const Group& g, Op* op);
 // k-WTA over the whole map in one tile.

@@ -2,6 +2,41 @@
 #include "model/compile/program.h"
 
 namespace cssim {
+namespace {
+
+// Filter-row lane r * hg + g, beat (s, qq, pp): weight (filter n0 + g * p + pp, channel
+// ch0(r) + qq, row ky(r), column s) in the tile's [ky][kx][c][n] block.
+int64_t RsFilterAddr(const RsMap& m, int lane, uint64_t beat) {
+  const int r = lane / m.hg, g = lane % m.hg;
+  const int pp = int(beat % uint64_t(m.p)), qq = int(beat / uint64_t(m.p) % uint64_t(m.q));
+  const int s = int(beat / uint64_t(m.p * m.q));
+  if (pp >= m.p_eff(g) || qq >= m.q_eff(r)) return -2;
+  const int64_t row = (int64_t(m.ky(r)) * m.S + s) * m.c_tile + m.ch0(r) + qq;
+  return int64_t(m.w_base) + row * m.n_tile + m.n0 + g * m.p + pp;
+}
+
+// Input lane set * diagonals() + d, beat (strip, column, qq): the input value of the padded
+// column, channel ch0 + qq, of the row diagonal d reads in that strip.
+int64_t RsInputAddr(const RsMap& m, int lane, uint64_t beat) {
+  const int set = lane / m.diagonals(), d = lane % m.diagonals();
+  const uint64_t per_strip = uint64_t(m.wp()) * m.q;
+  const int st = int(beat / per_strip);
+  const int col = int(beat % per_strip / uint64_t(m.q)), qq = int(beat % uint64_t(m.q));
+  const int r = set * m.rc;  // the set's first row: its channels
+  if (qq >= m.q_eff(r) || !m.DiagonalUsed(st, d)) return -2;
+  const int64_t iy = int64_t(m.oy0 + st * m.e) * m.stride - m.pad + m.ky0 + d;
+  const int64_t ix = col - m.pad;
+  if (iy < 0 || iy >= m.h || ix < 0 || ix >= m.w) return -1;
+  return int64_t(m.in_base) + ((iy - m.iy0) * m.w + ix) * m.c_tile + m.ch0(r) + qq;
+}
+
+}  // namespace
+
+bool RsMap::DiagonalUsed(int st, int d) const {
+  for (int jj = 0; jj < strip_rows(st); ++jj)
+    if (d - jj * stride >= 0 && d - jj * stride < rc) return true;
+  return false;
+}
 
 int64_t ConvGeom::InputAddr(int64_t p, int64_t kk) const {
   const int64_t oy = oy0 + p / wo, ox = p % wo;
@@ -51,6 +86,10 @@ const char* StreamKindName(StreamKind k) {
       return "os-input";
     case StreamKind::kOsWeight:
       return "os-weight";
+    case StreamKind::kRsFilter:
+      return "rs-filter";
+    case StreamKind::kRsInput:
+      return "rs-input";
   }
   return "?";
 }
@@ -73,6 +112,10 @@ int64_t StreamCmd::Addr(int lane, uint64_t beat) const {
       return geom.InputAddr(p0 + lane, int64_t(beat));
     case StreamKind::kOsWeight:
       return int64_t(geom.w_base) + int64_t(beat) * geom.n_tile + n_local0 + lane;
+    case StreamKind::kRsFilter:
+      return RsFilterAddr(rs, lane, beat);
+    case StreamKind::kRsInput:
+      return RsInputAddr(rs, lane, beat);
   }
   return -2;
 }
@@ -98,8 +141,15 @@ void DumpProgram(const Program& p, std::ostream& os) {
       if (!t.passes.empty()) {
         const Pass& ps = t.passes.front();
         os << " (first: " << StreamKindName(ps.input.kind) << " rows " << ps.array.rows_used
-           << " cols " << ps.array.cols_used << " kp " << ps.array.kp << " pixels "
-           << ps.array.pixels << " k " << ps.array.k << ")";
+           << " cols " << ps.array.cols_used;
+        if (ps.array.dataflow == Dataflow::kRowStationary) {
+          const RsMap& m = ps.array.rs;
+          os << " q " << m.q << " p " << m.p << " sets " << m.sets << " filter rows " << m.rc
+             << " strips " << m.strips() << " of " << m.e << " groups " << m.hg << ")";
+        } else {
+          os << " kp " << ps.array.kp << " pixels " << ps.array.pixels << " k " << ps.array.k
+             << ")";
+        }
       }
       for (const VectorCmd& v : t.vectors)
         os << " vector " << v.out_pixels << " px win " << v.win << ";";

@@ -3,6 +3,7 @@
 // `cssim run --dump-program` prints it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -60,7 +61,47 @@ struct ConvGeom {
   int64_t InputAddr(int64_t p, int64_t kk) const;
 };
 
-enum class StreamKind { kWsInput, kWsWeight, kOsInput, kOsWeight };
+// One row-stationary pass (docs/design.md, "Row-stationary"): which filter rows, channels and
+// filters every PE of the array holds, and the output rows it computes. PE row r of the pass
+// belongs to channel set r / rc (channels ch0(r) = c0 + (r / rc) * q, at most q of them) and
+// holds filter row ky(r) = ky0 + r % rc; PE column j = g * e + jj holds filters n0 + g * p + pp
+// (pp < p) and computes output row jj of each strip. Strip st covers the tile's output rows
+// [st * e, st * e + e) (the last may be shorter); PE (r, j) reads input row
+// (oy0 + st * e + jj) * stride - pad + ky(r), which is diagonal d = r % rc + jj * stride of its
+// channel set: input lane set * diagonals() + d multicasts it. A PE's weights (filter-row
+// lane r * hg + g) are p * q * S values in (s, qq, pp) order; its input lane carries, per strip,
+// the wp = (F - 1) * stride + S padded columns of q channels each, in (column, qq) order.
+struct RsMap {
+  int S = 1, stride = 1, pad = 0;    // filter row length, conv stride, zero padding
+  int rc = 1, ky0 = 0;               // filter rows per channel set in this pass, the first one
+  int sets = 1;                      // channel sets stacked in the columns
+  int q = 1, p = 1;                  // channels and filters interleaved in each PE
+  int e = 1, hg = 1;                 // output rows per strip (columns per group), filter groups
+  int rows_out = 0;                  // the tile's output rows (strips of e)
+  int F = 0;                         // output width
+  int oy0 = 0;                       // the tile's first output row
+  int c0 = 0, n0 = 0;                // tile-local first channel and filter of the pass
+  int c_tile = 0, n_tile = 0;        // channels and filters held in the GLB tile
+  int h = 0, w = 0, iy0 = 0;         // input map height and width; first input row in the GLB
+  uint32_t in_base = 0, w_base = 0;  // GLB: input [row][x][c_tile]; weights [ky][kx][c][n]
+  int rows_used() const { return sets * rc; }
+  int cols_used() const { return e * hg; }
+  int strips() const { return (rows_out + e - 1) / e; }
+  int strip_rows(int st) const { return std::min(e, rows_out - st * e); }
+  int wp() const { return (F - 1) * stride + S; }
+  int diagonals() const { return (e - 1) * stride + rc; }  // input lanes per channel set
+  int input_lanes() const { return sets * diagonals(); }
+  int weight_lanes() const { return rows_used() * hg; }
+  int ch0(int r) const { return c0 + (r / rc) * q; }
+  int q_eff(int r) const { return std::clamp(c_tile - ch0(r), 0, q); }
+  int ky(int r) const { return ky0 + r % rc; }
+  int p_eff(int g) const { return std::clamp(n_tile - n0 - g * p, 0, p); }
+  int channels() const { return std::clamp(n_tile - n0, 0, hg * p); }  // filters in the pass
+  // True if a PE of strip st (st's rows jj < strip_rows) reads diagonal d.
+  bool DiagonalUsed(int st, int d) const;
+};
+
+enum class StreamKind { kWsInput, kWsWeight, kOsInput, kOsWeight, kRsFilter, kRsInput };
 const char* StreamKindName(StreamKind k);
 
 // A stream of beats from the GLB to the array: beat b carries one byte per lane.
@@ -74,6 +115,7 @@ struct StreamCmd {
   int64_t p0 = 0;      // first tile-local pixel (os)
   int n_local0 = 0;    // first tile-local output channel of the pass
   int64_t pixels = 0;  // pixels in the pass
+  RsMap rs;            // kRsFilter, kRsInput: the pass's mapping (geom is unused)
   // GLB address of lane's byte in beat b; -1 zero; -2 no value (lane idle in this beat).
   int64_t Addr(int lane, uint64_t beat) const;
 };
@@ -93,6 +135,7 @@ struct ArrayCmd {
   // cols_used * n (out_cols counts the output channels that exist).
   int n = 1;
   int out_cols = 0;
+  RsMap rs;  // Dataflow kRowStationary: the pass's mapping (the other fields unused)
 };
 
 // What the output path does with the sums of one pass.

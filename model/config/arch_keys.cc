@@ -12,6 +12,7 @@ namespace cssim {
 namespace {
 
 Dataflow ParseDataflow(const std::string& s) {
+  if (s == "rs") return Dataflow::kRowStationary;
   return s == "os" ? Dataflow::kOutputStationary : Dataflow::kWeightStationary;
 }
 
@@ -58,10 +59,12 @@ KeyTable<ArchSpec> Build() {
       .Int("array.rows", "PEs", 1, 256, Bind(&A::array, &ArraySpec::rows), "PE rows of the array")
       .Int("array.cols", "PEs", 1, 256, Bind(&A::array, &ArraySpec::cols),
            "PE columns of the array")
-      .Enum<Dataflow>("array.dataflow", {"ws", "os"}, Bind(&A::array, &ArraySpec::dataflow),
+      .Enum<Dataflow>("array.dataflow", {"ws", "os", "rs"}, Bind(&A::array, &ArraySpec::dataflow),
                       DataflowName, ParseDataflow,
                       "ws: weights stay in the PEs, inputs stream, partial sums move; os: "
-                      "partial sums stay, weights and inputs stream")
+                      "partial sums stay, weights and inputs stream; rs: row-stationary as in "
+                      "Eyeriss (filter rows stay, input rows slide, psums accumulate up the "
+                      "columns)")
       .Int("pe.weight_rf_entries", "entries", 1, 4096, Bind(&A::pe, &PeSpec::weight_rf_entries),
            "int8 weights held per PE")
       .Int("pe.weight_buffers", "banks", 1, 2, Bind(&A::pe, &PeSpec::weight_buffers),

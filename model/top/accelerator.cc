@@ -11,6 +11,11 @@
 namespace cssim {
 namespace {
 int Lanes(int bus_bytes, int word_bytes) { return std::max(1, bus_bytes / word_bytes); }
+bool IsRs(const ArchSpec& a) { return a.array.dataflow == Dataflow::kRowStationary; }
+// Row-stationary buses have a lane per filter row and group, and per input diagonal: at most
+// one per PE (model/compile/compile_rs.cc keeps a pass within it).
+int InputLanes(const ArchSpec& a) { return IsRs(a) ? a.array.rows * a.array.cols : a.array.rows; }
+int WeightLanes(const ArchSpec& a) { return IsRs(a) ? a.array.rows * a.array.cols : a.array.cols; }
 }  // namespace
 
 Accelerator::Accelerator(const ArchSpec& a, const Program& program, Impl impl,
@@ -38,6 +43,7 @@ Accelerator::Accelerator(const ArchSpec& a, const Program& program, DramPort dra
 Accelerator::Accelerator(const ArchSpec& a, const Program& program, std::unique_ptr<Dram> own,
                          DramPort* port, const std::string& stats_name)
     : root_(nullptr, stats_name),
+      rs_(IsRs(a)),
       dram_(port ? std::move(own) : std::make_unique<Dram>(a.dram, a.clock_mhz, root_)),
       glb_(a.glb, root_),
       dma_port_(glb_.AddPort("glb.dma", Lanes(kDramAtomBytes, a.glb.bank_width_bytes), 8)),
@@ -60,13 +66,14 @@ Accelerator::Accelerator(const ArchSpec& a, const Program& program, std::unique_
       vector_port_(glb_.AddPort("glb.vector", Lanes(a.ppu.lanes, a.glb.bank_width_bytes), 4)),
       dma_(a.dma, port ? port->req : dram_->req(), port ? port->resp : dram_->resp(), dma_port_,
            a.glb.bank_width_bytes, root_),
-      input_("input_bus", a.array.rows, a.pe.input_rf_entries, a.noc.latency_cycles, input_port_,
+      input_("input_bus", InputLanes(a), a.pe.input_rf_entries, a.noc.latency_cycles, input_port_,
              a.glb.bank_width_bytes, DataType::kInput, root_),
-      weight_("weight_bus", a.array.cols, 2 * a.glb.bank_width_bytes, a.noc.latency_cycles,
+      weight_("weight_bus", WeightLanes(a), 2 * a.glb.bank_width_bytes, a.noc.latency_cycles,
               weight_port_, a.glb.bank_width_bytes, DataType::kWeight, root_),
       array_(a.array, a.pe, input_.out(), weight_.out(), root_),
-      collector_("", a.ppu, a.noc.output_bus_bytes, array_.out(), collect_port_,
-                 a.glb.bank_width_bytes, root_),
+      rs_array_(a.array, a.pe, input_.out(), weight_.out(), root_),
+      collector_("", a.ppu, a.noc.output_bus_bytes, rs_ ? rs_array_.out() : array_.out(),
+                 collect_port_, a.glb.bank_width_bytes, root_),
       cs_input_("cs_input_bus", a.cs.lanes, a.pe.input_rf_entries, a.noc.latency_cycles,
                 cs_input_port_, a.glb.bank_width_bytes, DataType::kInput, root_),
       cs_weight_("cs_weight_bus", a.cs.engines, 2 * a.glb.bank_width_bytes, a.noc.latency_cycles,
@@ -81,7 +88,8 @@ Accelerator::Accelerator(const ArchSpec& a, const Program& program, std::unique_
       vector_(a.ppu, vector_port_, a.glb.bank_width_bytes, root_),
       controller_(program,
                   ControllerPorts{dma_.cmd(), dma_.done(),
-                                  EnginePorts{input_.cmd(), weight_.cmd(), nullptr, array_.cmd(),
+                                  EnginePorts{input_.cmd(), weight_.cmd(), nullptr,
+                                              rs_ ? rs_array_.cmd() : array_.cmd(),
                                               collector_.cmd(), collector_.done()},
                                   EnginePorts{cs_input_.cmd(), cs_weight_.cmd(), &cs_id_.cmd(),
                                               cs_.cmd(), cs_collector_.cmd(), cs_collector_.done()},
@@ -103,6 +111,7 @@ void Accelerator::AddTo(Engine& e, const std::string& prefix) {
                                           cosim_, inst + "array")
                                  : nullptr,
           prefix + "array");
+  e.AddUnit(&rs_array_, prefix + "rs_array");
   e.AddUnit(&collector_, prefix + "collector");
   e.AddUnit(&cs_input_, prefix + "cs_input_bus");
   e.AddUnit(&cs_weight_, prefix + "cs_weight_bus");
@@ -133,6 +142,7 @@ void Accelerator::AddTo(Engine& e, const std::string& prefix) {
   for (auto* l : input_.links()) e.AddLink(l);
   for (auto* l : weight_.links()) e.AddLink(l);
   for (auto* l : array_.links()) e.AddLink(l);
+  for (auto* l : rs_array_.links()) e.AddLink(l);
   for (auto* l : collector_.links()) e.AddLink(l);
   for (auto* l : cs_input_.links()) e.AddLink(l);
   for (auto* l : cs_weight_.links()) e.AddLink(l);
@@ -148,10 +158,11 @@ Accelerator::EngineSignals Accelerator::Signals(OpEngine engine) {
   EngineSignals s;
   switch (engine) {
     case OpEngine::kArray:
-      s.busy = array_.macs();
+      s.busy = dense_macs();
       s.last_lost = collect_port_.last_lost;
       s.conflict_wait = input_.ConflictDelayed() || weight_.ConflictDelayed();
-      s.out_full = !array_.out().CanPush() || !collect_port_.req.CanPush();
+      s.out_full =
+          !(rs_ ? rs_array_.out() : array_.out()).CanPush() || !collect_port_.req.CanPush();
       break;
     case OpEngine::kCs:
       s.busy = cs_.macs() + cs_.gated();

@@ -25,6 +25,7 @@
 #include "model/kwta/kwta.h"
 #include "model/noc/streamer.h"
 #include "model/pe/pe_array.h"
+#include "model/pe/rs_array.h"
 #include "model/ppu/collector.h"
 #include "model/ppu/vector_unit.h"
 #include "model/top/controller.h"
@@ -56,6 +57,16 @@ class Accelerator {
   Engine& engine() { return engine_; }
   Dram& dram() { return *dram_; }  // stand-alone instances only
   PeArray& array() { return array_; }
+  RsArray& rs_array() { return rs_array_; }
+  // The dense engine of this arch: the row-stationary array under array.dataflow rs, else the
+  // PE array (whose ws/os passes then run). Both take their operands from the input and weight
+  // streamers and give their sums to the same collector.
+  bool row_stationary() const { return rs_; }
+  int dense_pe_count() const { return rs_ ? rs_array_.pe_count() : array_.pe_count(); }
+  uint64_t dense_macs() const { return rs_ ? rs_array_.macs() : array_.macs(); }
+  void AddDenseIdle(uint64_t pe_cycles) {
+    rs_ ? rs_array_.AddIdle(pe_cycles) : array_.AddIdle(pe_cycles);
+  }
   CsEngine& cs() { return cs_; }
   SparseAccum& ss() { return ss_; }
   Controller& controller() { return controller_; }
@@ -81,6 +92,7 @@ class Accelerator {
   void AddUnit(Engine& e, Unit* u, std::unique_ptr<Twin> t, const std::string& name);
 
   StatGroup root_;
+  bool rs_ = false;             // array.dataflow rs
   std::unique_ptr<Dram> dram_;  // null in a full chip
   Glb glb_;
   Glb::Port& dma_port_;
@@ -98,6 +110,7 @@ class Accelerator {
   Streamer input_;
   Streamer weight_;
   PeArray array_;
+  RsArray rs_array_;
   Collector collector_;
   Streamer cs_input_;
   Streamer cs_weight_;

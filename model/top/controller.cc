@@ -11,6 +11,7 @@ void Controller::StartOp() {
   tiles_.assign(program_.ops[op_].tiles.size(), TileState{});
   next_load_tile_ = next_work_tile_ = 0;
   done_tile_ = 0;
+  finished_ = 0;
   work_issued_ = work_done_ = stores_issued_ = stores_done_ = 0;
   op_started_ = true;
 }
@@ -111,10 +112,15 @@ void Controller::Tick(Cycle now) {
     if (IssueDma(i, true)) progress_ = true;
     break;
   }
-  // Loads: the next tile whose GLB half is free (the tile two back has stored its outputs).
+  // Loads: the next tile whose GLB half is free: every tile up to two back has finished its
+  // work and stored its outputs. (A row-stationary tile without stores keeps its psums in the
+  // GLB for the next channel tile; its half is free once its passes are done.)
+  while (finished_ < n && tiles_[finished_].work_done == WorkItems(op.tiles[finished_]) &&
+         tiles_[finished_].stores_done == op.tiles[finished_].stores.size())
+    ++finished_;
   if (next_load_tile_ < n) {
     const size_t i = next_load_tile_;
-    const bool half_free = i < 2 || tiles_[i - 2].stores_done == op.tiles[i - 2].stores.size();
+    const bool half_free = i < 2 || finished_ >= i - 1;
     const bool prev_issued = i == 0 || tiles_[i - 1].loads_issued == op.tiles[i - 1].loads.size();
     if (half_free && prev_issued && IssueDma(i, false)) {
       progress_ = true;

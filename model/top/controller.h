@@ -85,6 +85,7 @@ class Controller : public Unit {
   std::vector<std::pair<size_t, bool>> dma_jobs_;  // job id -> (tile, is store)
   size_t next_load_tile_ = 0, next_work_tile_ = 0;
   size_t done_tile_ = 0;  // tile of the next done token (an op's work runs on one unit)
+  size_t finished_ = 0;   // tiles [0, finished_) have done their work and stores
   // Over the current op, for status(): work items issued and done, store jobs issued and done.
   size_t work_issued_ = 0, work_done_ = 0, stores_issued_ = 0, stores_done_ = 0;
   bool progress_ = false;

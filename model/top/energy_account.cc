@@ -5,21 +5,21 @@
 namespace cssim {
 
 int64_t ModeEngine::multipliers() const {
-  return dense_ ? acc_.array().pe_count() : acc_.cs().multipliers();
+  return dense_ ? acc_.dense_pe_count() : acc_.cs().multipliers();
 }
 
 uint64_t ModeEngine::macs() const {
-  return dense_ ? acc_.array().macs() : acc_.cs().macs() + acc_.ss().macs();
+  return dense_ ? acc_.dense_macs() : acc_.cs().macs() + acc_.ss().macs();
 }
 
 uint64_t ModeEngine::busy() const {
-  return dense_ ? acc_.array().macs()
+  return dense_ ? acc_.dense_macs()
                 : acc_.cs().macs() + acc_.cs().gated() + acc_.ss().macs() + acc_.ss().gated();
 }
 
 void ModeEngine::AddIdle(uint64_t multiplier_cycles) {
   if (dense_)
-    acc_.array().AddIdle(multiplier_cycles);
+    acc_.AddDenseIdle(multiplier_cycles);
   else
     acc_.cs().AddIdle(multiplier_cycles);
 }

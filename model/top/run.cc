@@ -1,5 +1,6 @@
 #include "model/top/run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <numeric>
@@ -73,6 +74,13 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
                          " needs the SystemC kernel (RTL twins are Verilated in "
                          "SystemC mode)",
                      "--kernel systemc");
+  if (options.impl != Impl::kModel && arch.array.dataflow == Dataflow::kRowStationary &&
+      std::any_of(program.ops.begin(), program.ops.end(),
+                  [](const Op& op) { return op.engine == OpEngine::kArray; }))
+    throw InputError("", "--impl",
+                     std::string(ImplName(options.impl)) +
+                         ": the row-stationary array (array.dataflow: rs) has no RTL twin",
+                     "--impl model");
   Tally() = CosimTally{};
   Accelerator acc(arch, program, options.impl, options.cosim);
   const EnergyModel energy(table);

@@ -209,7 +209,7 @@ Timing RunOnes(const CsSpec& spec, int rows, int kp, int pixels) {
   Link<Beat> in("in", 2), weight("weight", 2), id("id", 2);
   CsEngine cs(spec, in, weight, id, root);
   cs.cmd().Push(
-      ArrayCmd{Dataflow::kWeightStationary, rows, 1, 0, int64_t(rows) * kp, kp, pixels, 1, 1});
+      ArrayCmd{Dataflow::kWeightStationary, rows, 1, 0, int64_t(rows) * kp, kp, pixels, 1, 1, {}});
   cs.cmd().Commit();
   Timing t;
   int wsent = 0, isent = 0;
@@ -264,7 +264,7 @@ TEST(CsEngine, InFlightPixelsBoundedByPipelineDepth) {
   StatGroup root(nullptr, "top");
   Link<Beat> in("in", 2), weight("weight", 2), id("id", 2);
   CsEngine cs(spec, in, weight, id, root);
-  cs.cmd().Push(ArrayCmd{Dataflow::kWeightStationary, 1, 1, 0, 1, 1, 100, 1, 1});
+  cs.cmd().Push(ArrayCmd{Dataflow::kWeightStationary, 1, 1, 0, 1, 1, 100, 1, 1, {}});
   cs.cmd().Commit();
   weight.Push(Beat{{1, 0, 0}});
   id.Push(Beat{{0, 0, 0}});
@@ -300,7 +300,7 @@ TEST(CsEngine, CountsMacsGatedSkippedAndIdBits) {
   Link<Beat> in("in", 4), weight("weight", 4), id("id", 4);
   CsEngine cs(spec, in, weight, id, root);
   PassData d;
-  d.cmd = ArrayCmd{Dataflow::kWeightStationary, 2, 2, 0, 4, 2, 1, 4, 7};
+  d.cmd = ArrayCmd{Dataflow::kWeightStationary, 2, 2, 0, 4, 2, 1, 4, 7, {}};
   d.w = {Beat{{1, 0}}, Beat{{4, 0}}, Beat{{2, 5}}, Beat{{3, 0}}};  // beat r*kp+j = k
   d.id = {Beat{{0, 3}}, Beat{{1, 1}}, Beat{{1, 2}}, Beat{{1, 0}}};
   d.in = {Beat{{1, 3, 0, 0}}, Beat{{2, 4, 0, 0}}};
@@ -354,7 +354,7 @@ void RunBad(const ArrayCmd& cmd, int8_t bad_id) {
 }
 
 TEST(CsEngine, RejectsBadIdsAndOversizedPasses) {
-  const ArrayCmd ok{Dataflow::kWeightStationary, 1, 3, 0, 1, 1, 1, 2, 6};
+  const ArrayCmd ok{Dataflow::kWeightStationary, 1, 3, 0, 1, 1, 1, 2, 6, {}};
   EXPECT_NO_THROW(RunBad(ok, 1));
   EXPECT_THROW(RunBad(ok, 2), SimError) << "ID 2 with n = 2";
   EXPECT_THROW(RunBad(ok, -1), SimError) << "ID byte 255";

@@ -72,7 +72,7 @@ TEST_P(PeArrayPacer, SumsIndependentOfStalls) {
     }
   }
 
-  ArrayCmd cmd{tc.dataflow, tc.rows_used, tc.cols_used, 0, tc.k, tc.kp, tc.pixels};
+  ArrayCmd cmd{tc.dataflow, tc.rows_used, tc.cols_used, 0, tc.k, tc.kp, tc.pixels, 1, 0, {}};
   array.cmd().Push(cmd);
   std::vector<SumBeat> got;
   size_t wi = 0, ii = 0;
@@ -124,7 +124,7 @@ std::vector<Cycle> WsArrivals(int weight_entries, int buffers, int passes, int w
   Link<Beat> in("in", 2), weight("weight", 2);
   PeArray array(as, ps, in, weight, root);
   for (int i = 0; i < passes; ++i)
-    array.cmd().Push(ArrayCmd{Dataflow::kWeightStationary, 2, 2, 0, 8, 4, 3});
+    array.cmd().Push(ArrayCmd{Dataflow::kWeightStationary, 2, 2, 0, 8, 4, 3, 1, 0, {}});
   array.cmd().Commit();
   std::vector<Cycle> arrivals;
   int wsent = 0, isent = 0;

@@ -247,8 +247,8 @@ TEST(Config, ArchErrorsNameFileKeyAndAllowedValues) {
             file + ": clock_mhz: 'fast' is not a number; allowed: number 1..10000");
   EXPECT_EQ(ArchError("name: x\nglb: {bank_width_bytes: 12}\n"),
             file + ": glb.bank_width_bytes: 12 is not a power of two; allowed: power of two 1..64");
-  EXPECT_EQ(ArchError("name: x\narray: {dataflow: rs}\n"),
-            file + ": array.dataflow: unknown value 'rs'; allowed: ws | os");
+  EXPECT_EQ(ArchError("name: x\narray: {dataflow: xs}\n"),
+            file + ": array.dataflow: unknown value 'xs'; allowed: ws | os | rs");
   EXPECT_EQ(ArchError("name: x\narray: {rows: [1, 2]}\n"),
             file + ": array.rows: expected a single value, not a list; allowed: integer 1..256");
   EXPECT_EQ(ArchError("name: x\narray: 4\n"), file + ": array: expected a map of keys");

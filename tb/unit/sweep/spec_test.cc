@@ -394,8 +394,9 @@ TEST(SweepSpec, BadValuesNameTheAxisAndTheLoadersProblem) {
                   "[8, 12]}]\n",
               "axes.grid[0].values[1]: arch.glb.bank_width_bytes: 12 is not a power of two; "
               "allowed: power of two 1..64");
-  ExpectError(std::string(kHead) + "axes:\n  grid: [{key: arch.array.dataflow, values: [rs]}]\n",
-              "axes.grid[0].values[0]: arch.array.dataflow: unknown value 'rs'; allowed: ws | os");
+  ExpectError(
+      std::string(kHead) + "axes:\n  grid: [{key: arch.array.dataflow, values: [xs]}]\n",
+      "axes.grid[0].values[0]: arch.array.dataflow: unknown value 'xs'; allowed: ws | os | rs");
   ExpectError(std::string(kHead) +
                   "axes:\n  grid: [{key: \"workload.layers[].weight_density\", values: [2]}]\n",
               "axes.grid[0].values[0]: workload.layers[0].weight_density: 2 is out of range; "
@@ -435,9 +436,9 @@ TEST(SweepSpec, BadZipRandomAndDerived) {
   ExpectError(random + "{arch.array.dataflow: {min: 0, max: 4}}}\n",
               "axes.random.keys[arch.array.dataflow]: 'arch.array.dataflow' is a enum key; "
               "allowed: {choices: [...]}");
-  ExpectError(random + "{arch.array.dataflow: {choices: [ws, rs]}}}\n",
+  ExpectError(random + "{arch.array.dataflow: {choices: [ws, xs]}}}\n",
               "axes.random.keys[arch.array.dataflow].choices[1]: arch.array.dataflow: unknown "
-              "value 'rs'; allowed: ws | os");
+              "value 'xs'; allowed: ws | os | rs");
   ExpectError(std::string(kHead) + "axes:\n  random: {samples: 0, seed: 1, keys: {}}\n",
               "axes.random.samples: 0 is out of range; allowed: an integer 1..100000");
   ExpectError(std::string(kHead) + "axes:\n  random: {samples: 2, keys: {}}\n",
