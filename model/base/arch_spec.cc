@@ -6,10 +6,22 @@ const char* DataflowName(Dataflow d) {
   switch (d) {
     case Dataflow::kOutputStationary:
       return "os";
+    case Dataflow::kInputStationary:
+      return "is";
     case Dataflow::kWeightStationary:
       break;
   }
   return "ws";
+}
+
+const char* TopologyName(Topology t) {
+  switch (t) {
+    case Topology::kSystolic:
+      return "systolic";
+    case Topology::kMulticast:
+      break;
+  }
+  return "multicast";
 }
 
 }  // namespace cssim

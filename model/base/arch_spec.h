@@ -7,13 +7,22 @@
 
 namespace cssim {
 
-enum class Dataflow { kWeightStationary, kOutputStationary };
-const char* DataflowName(Dataflow d);  // "ws" | "os"
+// kInputStationary needs the systolic topology (the multicast array has no input-stationary
+// pass; the arch loader refuses it there).
+enum class Dataflow { kWeightStationary, kOutputStationary, kInputStationary };
+const char* DataflowName(Dataflow d);  // "ws" | "os" | "is"
+
+// How operands reach the PEs: kMulticast broadcasts inputs along a row and weights down a
+// column and sums a column in one step (model/pe/pe_array); kSystolic moves every operand and
+// partial sum one PE per cycle between neighbours (model/pe/systolic_array).
+enum class Topology { kMulticast, kSystolic };
+const char* TopologyName(Topology t);  // "multicast" | "systolic"
 
 struct ArraySpec {
   int rows = 16;
   int cols = 16;
   Dataflow dataflow = Dataflow::kWeightStationary;
+  Topology topology = Topology::kMulticast;
 };
 
 struct PeSpec {

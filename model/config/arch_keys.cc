@@ -12,7 +12,20 @@ namespace cssim {
 namespace {
 
 Dataflow ParseDataflow(const std::string& s) {
-  return s == "os" ? Dataflow::kOutputStationary : Dataflow::kWeightStationary;
+  if (s == "os") return Dataflow::kOutputStationary;
+  if (s == "is") return Dataflow::kInputStationary;
+  return Dataflow::kWeightStationary;
+}
+
+Topology ParseTopology(const std::string& s) {
+  return s == "systolic" ? Topology::kSystolic : Topology::kMulticast;
+}
+
+// The multicast array has no input-stationary pass (model/pe/pe_array.h).
+void InputStationaryIsSystolic(const ParamReader& r, const ArchSpec& a) {
+  if (a.array.dataflow == Dataflow::kInputStationary && a.array.topology != Topology::kSystolic)
+    r.Fail("dataflow", "'is' needs array.topology: systolic",
+           "ws | os with array.topology: multicast");
 }
 
 // A double-bufferable weight register file (pe or cs): every buffer needs an entry.
@@ -58,10 +71,18 @@ KeyTable<ArchSpec> Build() {
       .Int("array.rows", "PEs", 1, 256, Bind(&A::array, &ArraySpec::rows), "PE rows of the array")
       .Int("array.cols", "PEs", 1, 256, Bind(&A::array, &ArraySpec::cols),
            "PE columns of the array")
-      .Enum<Dataflow>("array.dataflow", {"ws", "os"}, Bind(&A::array, &ArraySpec::dataflow),
+      .Enum<Dataflow>("array.dataflow", {"ws", "os", "is"}, Bind(&A::array, &ArraySpec::dataflow),
                       DataflowName, ParseDataflow,
                       "ws: weights stay in the PEs, inputs stream, partial sums move; os: "
-                      "partial sums stay, weights and inputs stream")
+                      "partial sums stay, weights and inputs stream; is (systolic only): "
+                      "inputs stay, weights stream, partial sums move")
+      .Enum<Topology>("array.topology", {"multicast", "systolic"},
+                      Bind(&A::array, &ArraySpec::topology), TopologyName, ParseTopology,
+                      "multicast: inputs broadcast along a row, weights down a column, a column "
+                      "summed in one step; systolic: operands and partial sums move one PE per "
+                      "cycle between neighbours, with skew and de-skew delay lines at the edges "
+                      "(fill and drain latency of rows + cols cycles per pass)")
+      .Check(InputStationaryIsSystolic)
       .Int("pe.weight_rf_entries", "entries", 1, 4096, Bind(&A::pe, &PeSpec::weight_rf_entries),
            "int8 weights held per PE")
       .Int("pe.weight_buffers", "banks", 1, 2, Bind(&A::pe, &PeSpec::weight_buffers),

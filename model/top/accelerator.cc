@@ -7,10 +7,28 @@
 #include "model/cosim/kwta_twin.h"
 #include "model/cosim/pe_array_twin.h"
 #include "model/cosim/sparse_accum_twin.h"
+#include "model/pe/systolic_array.h"
 
 namespace cssim {
 namespace {
 int Lanes(int bus_bytes, int word_bytes) { return std::max(1, bus_bytes / word_bytes); }
+
+std::unique_ptr<ArrayUnit> MakeArray(const ArchSpec& a, Link<Beat>& in, Link<Beat>& weight,
+                                     StatGroup& root) {
+  if (a.array.topology == Topology::kSystolic)
+    return std::make_unique<SystolicArray>(a.array, a.pe, in, weight, root);
+  return std::make_unique<PeArray>(a.array, a.pe, in, weight, root);
+}
+
+// Lanes of the array's input and weight buses: the multicast array takes inputs per row and
+// weights per column; the systolic array's input-stationary passes preload inputs per column
+// and stream weights per row, so either bus may need either width.
+int InputLanes(const ArraySpec& s) {
+  return s.topology == Topology::kSystolic ? std::max(s.rows, s.cols) : s.rows;
+}
+int WeightLanes(const ArraySpec& s) {
+  return s.topology == Topology::kSystolic ? std::max(s.rows, s.cols) : s.cols;
+}
 }  // namespace
 
 Accelerator::Accelerator(const ArchSpec& a, const Program& program, Impl impl,
@@ -60,12 +78,12 @@ Accelerator::Accelerator(const ArchSpec& a, const Program& program, std::unique_
       vector_port_(glb_.AddPort("glb.vector", Lanes(a.ppu.lanes, a.glb.bank_width_bytes), 4)),
       dma_(a.dma, port ? port->req : dram_->req(), port ? port->resp : dram_->resp(), dma_port_,
            a.glb.bank_width_bytes, root_),
-      input_("input_bus", a.array.rows, a.pe.input_rf_entries, a.noc.latency_cycles, input_port_,
-             a.glb.bank_width_bytes, DataType::kInput, root_),
-      weight_("weight_bus", a.array.cols, 2 * a.glb.bank_width_bytes, a.noc.latency_cycles,
+      input_("input_bus", InputLanes(a.array), a.pe.input_rf_entries, a.noc.latency_cycles,
+             input_port_, a.glb.bank_width_bytes, DataType::kInput, root_),
+      weight_("weight_bus", WeightLanes(a.array), 2 * a.glb.bank_width_bytes, a.noc.latency_cycles,
               weight_port_, a.glb.bank_width_bytes, DataType::kWeight, root_),
-      array_(a.array, a.pe, input_.out(), weight_.out(), root_),
-      collector_("", a.ppu, a.noc.output_bus_bytes, array_.out(), collect_port_,
+      array_(MakeArray(a, input_.out(), weight_.out(), root_)),
+      collector_("", a.ppu, a.noc.output_bus_bytes, array_->out(), collect_port_,
                  a.glb.bank_width_bytes, root_),
       cs_input_("cs_input_bus", a.cs.lanes, a.pe.input_rf_entries, a.noc.latency_cycles,
                 cs_input_port_, a.glb.bank_width_bytes, DataType::kInput, root_),
@@ -81,7 +99,7 @@ Accelerator::Accelerator(const ArchSpec& a, const Program& program, std::unique_
       vector_(a.ppu, vector_port_, a.glb.bank_width_bytes, root_),
       controller_(program,
                   ControllerPorts{dma_.cmd(), dma_.done(),
-                                  EnginePorts{input_.cmd(), weight_.cmd(), nullptr, array_.cmd(),
+                                  EnginePorts{input_.cmd(), weight_.cmd(), nullptr, array_->cmd(),
                                               collector_.cmd(), collector_.done()},
                                   EnginePorts{cs_input_.cmd(), cs_weight_.cmd(), &cs_id_.cmd(),
                                               cs_.cmd(), cs_collector_.cmd(), cs_collector_.done()},
@@ -98,10 +116,12 @@ void Accelerator::AddTo(Engine& e, const std::string& prefix) {
   const bool rtl = impl_ != Impl::kModel;
   auto twin = [&](OpEngine used) { return rtl && uses_[size_t(used)]; };
   const std::string inst = root_.name() + ".";
-  AddUnit(e, &array_,
-          twin(OpEngine::kArray) ? TwinOf(kPeArrayTwin, array_, input_.out(), weight_.out(), impl_,
-                                          cosim_, inst + "array")
-                                 : nullptr,
+  // Only the multicast array has an RTL twin (run.cc refuses --impl rtl|both with systolic).
+  auto* pe_array = dynamic_cast<PeArray*>(array_.get());
+  AddUnit(e, array_.get(),
+          twin(OpEngine::kArray) && pe_array ? TwinOf(kPeArrayTwin, *pe_array, input_.out(),
+                                                      weight_.out(), impl_, cosim_, inst + "array")
+                                             : nullptr,
           prefix + "array");
   e.AddUnit(&collector_, prefix + "collector");
   e.AddUnit(&cs_input_, prefix + "cs_input_bus");
@@ -132,7 +152,7 @@ void Accelerator::AddTo(Engine& e, const std::string& prefix) {
   for (auto* l : dma_.links()) e.AddLink(l);
   for (auto* l : input_.links()) e.AddLink(l);
   for (auto* l : weight_.links()) e.AddLink(l);
-  for (auto* l : array_.links()) e.AddLink(l);
+  for (auto* l : array_->links()) e.AddLink(l);
   for (auto* l : collector_.links()) e.AddLink(l);
   for (auto* l : cs_input_.links()) e.AddLink(l);
   for (auto* l : cs_weight_.links()) e.AddLink(l);
@@ -148,10 +168,10 @@ Accelerator::EngineSignals Accelerator::Signals(OpEngine engine) {
   EngineSignals s;
   switch (engine) {
     case OpEngine::kArray:
-      s.busy = array_.macs();
+      s.busy = array_->macs();
       s.last_lost = collect_port_.last_lost;
       s.conflict_wait = input_.ConflictDelayed() || weight_.ConflictDelayed();
-      s.out_full = !array_.out().CanPush() || !collect_port_.req.CanPush();
+      s.out_full = !array_->out().CanPush() || !collect_port_.req.CanPush();
       break;
     case OpEngine::kCs:
       s.busy = cs_.macs() + cs_.gated();

@@ -5,7 +5,8 @@
 // the GLB; the sparse-sparse accumulate unit and the k-WTA unit on their own GLB ports; a vector
 // unit for pooling; the controller sequencing the compiled Program. A run uses the array in
 // dense mode and the CS engine (and, in sparse-sparse mode, the sparse-sparse unit) otherwise:
-// the engine a mode leaves unused is power-gated (no idle energy).
+// the engine a mode leaves unused is power-gated (no idle energy). The dense array is the
+// multicast PeArray or the SystolicArray, as array.topology says.
 #pragma once
 
 #include <array>
@@ -24,6 +25,7 @@
 #include "model/glb/glb.h"
 #include "model/kwta/kwta.h"
 #include "model/noc/streamer.h"
+#include "model/pe/array_unit.h"
 #include "model/pe/pe_array.h"
 #include "model/ppu/collector.h"
 #include "model/ppu/vector_unit.h"
@@ -54,8 +56,8 @@ class Accelerator {
 
   StatGroup& stats() { return root_; }
   Engine& engine() { return engine_; }
-  Dram& dram() { return *dram_; }  // stand-alone instances only
-  PeArray& array() { return array_; }
+  Dram& dram() { return *dram_; }         // stand-alone instances only
+  ArrayUnit& array() { return *array_; }  // a PeArray or a SystolicArray (array.topology)
   CsEngine& cs() { return cs_; }
   SparseAccum& ss() { return ss_; }
   Controller& controller() { return controller_; }
@@ -97,7 +99,7 @@ class Accelerator {
   Dma dma_;
   Streamer input_;
   Streamer weight_;
-  PeArray array_;
+  std::unique_ptr<ArrayUnit> array_;
   Collector collector_;
   Streamer cs_input_;
   Streamer cs_weight_;

@@ -1,5 +1,6 @@
 #include "model/top/run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <numeric>
@@ -68,6 +69,13 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
                          " needs the SystemC kernel (RTL twins are Verilated in "
                          "SystemC mode)",
                      "--kernel systemc");
+  const bool uses_array = std::any_of(program.ops.begin(), program.ops.end(),
+                                      [](const Op& op) { return op.engine == OpEngine::kArray; });
+  if (options.impl != Impl::kModel && arch.array.topology == Topology::kSystolic && uses_array)
+    throw InputError("", "--impl",
+                     std::string(ImplName(options.impl)) +
+                         ": the systolic array (array.topology: systolic) has no RTL twin",
+                     "--impl model, or array.topology: multicast");
   Tally() = CosimTally{};
   Accelerator acc(arch, program, options.impl, options.cosim);
   const EnergyModel energy(table);
