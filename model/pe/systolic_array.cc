@@ -307,15 +307,17 @@ void SystolicArray::SwitchBanks() {
 void SystolicArray::StepPsums() {
   // Bottom-up, in place: psum(r, c) takes psum(r - 1, c) of the last step plus its product.
   const size_t base = chain_ - 1 - (step_ & (chain_ - 1));
+  const int cols = cols_;  // a local: stores through p could otherwise alias the member
   for (int r = rows_ - 1; r >= 0; --r) {
-    int32_t* p = &psum_[size_t(r) * cols_];
-    const int8_t* x = &rowh_[size_t(r) * 2 * chain_ + base];
-    const int8_t* w = &wact_[size_t(r) * cols_];
+    // __restrict: int8_t may alias anything, which would keep the loops from vectorising.
+    int32_t* __restrict p = &psum_[size_t(r) * cols_];
+    const int8_t* __restrict x = &rowh_[size_t(r) * 2 * chain_ + base];
+    const int8_t* __restrict w = &wact_[size_t(r) * cols_];
     if (r > 0) {
-      const int32_t* up = p - cols_;
-      for (int c = 0; c < cols_; ++c) p[c] = up[c] + int32_t(x[c]) * int32_t(w[c]);
+      const int32_t* __restrict up = &psum_[size_t(r - 1) * cols_];
+      for (int c = 0; c < cols; ++c) p[c] = up[c] + int32_t(x[c]) * int32_t(w[c]);
     } else {
-      for (int c = 0; c < cols_; ++c) p[c] = int32_t(x[c]) * int32_t(w[c]);
+      for (int c = 0; c < cols; ++c) p[c] = int32_t(x[c]) * int32_t(w[c]);
     }
   }
   std::memcpy(&dsk_[(step_ & (ring_ - 1)) * cols_], &psum_[size_t(rows_ - 1) * cols_],
@@ -368,11 +370,13 @@ void SystolicArray::StepOs() {
   int8_t* col = &colh_[(step_ & mask) * cols_];
   for (int c = 0; c < cols_; ++c) col[c] = wh_[((step_ - uint64_t(c)) & mask) * cols_ + c];
   Drain();
+  const int cols = cols_;  // a local: stores through acc could otherwise alias the member
   for (int r = 0; r < rows_; ++r) {
-    int32_t* acc = &psum_[size_t(r) * cols_];
-    const int8_t* x = &rowh_[size_t(r) * 2 * chain_ + base];
-    const int8_t* w = &colh_[((step_ - uint64_t(r)) & mask) * cols_];
-    for (int c = 0; c < cols_; ++c) acc[c] += int32_t(x[c]) * int32_t(w[c]);
+    // __restrict: int8_t may alias anything, which would keep the loop from vectorising.
+    int32_t* __restrict acc = &psum_[size_t(r) * cols_];
+    const int8_t* __restrict x = &rowh_[size_t(r) * 2 * chain_ + base];
+    const int8_t* __restrict w = &colh_[((step_ - uint64_t(r)) & mask) * cols_];
+    for (int c = 0; c < cols; ++c) acc[c] += int32_t(x[c]) * int32_t(w[c]);
   }
   Flips();
 }
