@@ -395,7 +395,7 @@ TEST(SweepSpec, BadValuesNameTheAxisAndTheLoadersProblem) {
               "axes.grid[0].values[1]: arch.glb.bank_width_bytes: 12 is not a power of two; "
               "allowed: power of two 1..64");
   ExpectError(std::string(kHead) + "axes:\n  grid: [{key: arch.array.dataflow, values: [rs]}]\n",
-              "axes.grid[0].values[0]: arch.array.dataflow: unknown value 'rs'; allowed: ws | os");
+              "axes.grid[0].values[0]: arch.array.dataflow: unknown value 'rs'; allowed: ws | os | is");
   ExpectError(std::string(kHead) +
                   "axes:\n  grid: [{key: \"workload.layers[].weight_density\", values: [2]}]\n",
               "axes.grid[0].values[0]: workload.layers[0].weight_density: 2 is out of range; "
@@ -437,7 +437,7 @@ TEST(SweepSpec, BadZipRandomAndDerived) {
               "allowed: {choices: [...]}");
   ExpectError(random + "{arch.array.dataflow: {choices: [ws, rs]}}}\n",
               "axes.random.keys[arch.array.dataflow].choices[1]: arch.array.dataflow: unknown "
-              "value 'rs'; allowed: ws | os");
+              "value 'rs'; allowed: ws | os | is");
   ExpectError(std::string(kHead) + "axes:\n  random: {samples: 0, seed: 1, keys: {}}\n",
               "axes.random.samples: 0 is out of range; allowed: an integer 1..100000");
   ExpectError(std::string(kHead) + "axes:\n  random: {samples: 2, keys: {}}\n",
