@@ -72,10 +72,9 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
   const bool uses_array = std::any_of(program.ops.begin(), program.ops.end(),
                                       [](const Op& op) { return op.engine == OpEngine::kArray; });
   if (options.impl != Impl::kModel && arch.array.topology == Topology::kSystolic && uses_array)
-    throw InputError("", "--impl",
-                     std::string(ImplName(options.impl)) +
-                         ": the systolic array (array.topology: systolic) has no RTL twin",
-                     "--impl model, or array.topology: multicast");
+    throw InputError(arch.source, "array.topology",
+                     std::string("systolic has no RTL twin for --impl ") + ImplName(options.impl),
+                     "multicast, or --impl model");
   Tally() = CosimTally{};
   Accelerator acc(arch, program, options.impl, options.cosim);
   const EnergyModel energy(table);
