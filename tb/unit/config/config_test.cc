@@ -74,7 +74,7 @@ void ExpectArchEqual(const ArchSpec& a, const ArchSpec& b) {
 
 TEST(Config, BuiltinArchsLoadWithTheirDocumentedValues) {
   const std::vector<std::string> names = BuiltinNames("arch");
-  ASSERT_THAT(names, ::testing::IsSupersetOf({"default", "eyeriss-like"}));
+  ASSERT_THAT(names, ::testing::IsSupersetOf({"default", "eyeriss-like", "tpu-like"}));
   for (const std::string& n : names) EXPECT_NO_THROW(LoadArch(n)) << n;
 
   const ArchSpec d = LoadArch("default");
@@ -92,14 +92,25 @@ TEST(Config, BuiltinArchsLoadWithTheirDocumentedValues) {
   EXPECT_EQ(e.pe.input_rf_entries, 12);
   EXPECT_EQ(e.pe.psum_rf_entries, 24);
   EXPECT_EQ(e.clock_mhz, 200);
+
+  // TPU v1 (Jouppi et al., ISCA 2017): 256 x 256 MACs at 700 MHz, 24 MiB unified buffer.
+  const ArchSpec t = LoadArch("tpu-like");
+  EXPECT_EQ(t.array.rows, 256);
+  EXPECT_EQ(t.array.cols, 256);
+  EXPECT_EQ(t.array.topology, Topology::kSystolic);
+  EXPECT_EQ(t.array.dataflow, Dataflow::kWeightStationary);
+  EXPECT_EQ(t.pe.weight_buffers, 2);
+  EXPECT_EQ(t.clock_mhz, 700);
+  EXPECT_EQ(t.glb.size_kib, 24 * 1024);
 }
 
 TEST(Config, BuiltinEnergyTablesDefineEveryCountedActionWithASource) {
   // The (component, action) pairs the model's units count (brief C, section 3).
   const std::vector<std::pair<std::string, std::string>> counted = {
-      {"mac", "mac"},      {"mac", "idle"},   {"rf", "read"},       {"rf", "write"},
-      {"noc", "transfer"}, {"noc", "hop"},    {"glb", "read"},      {"glb", "write"},
-      {"dram", "read"},    {"dram", "write"}, {"dram", "activate"}, {"ppu", "op"}};
+      {"mac", "mac"},      {"mac", "idle"},  {"rf", "read"},    {"rf", "write"},
+      {"noc", "transfer"}, {"noc", "hop"},   {"noc", "pe_hop"}, {"glb", "read"},
+      {"glb", "write"},    {"dram", "read"}, {"dram", "write"}, {"dram", "activate"},
+      {"ppu", "op"}};
   const std::vector<std::string> names = BuiltinNames("energy");
   ASSERT_THAT(names, ::testing::IsSupersetOf({"45nm", "eyeriss-norm"}));
   for (const std::string& n : names) {
@@ -254,11 +265,13 @@ TEST(Config, TopologyDefaultsToMulticastAndLoadsSystolicInEveryDataflow) {
 TEST(Config, InputStationaryNeedsTheSystolicTopology) {
   const std::string file = WriteTemp("bad_arch.yaml", "");
   EXPECT_EQ(ArchError("name: x\narray: {dataflow: is}\n"),
-            file + ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os "
-                   "with array.topology: multicast");
+            file +
+                ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os "
+                "with array.topology: multicast");
   EXPECT_EQ(ArchError("name: x\narray: {dataflow: is, topology: multicast}\n"),
-            file + ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os "
-                   "with array.topology: multicast");
+            file +
+                ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os "
+                "with array.topology: multicast");
   EXPECT_EQ(ArchError("name: x\narray: {topology: ring}\n"),
             file + ": array.topology: unknown value 'ring'; allowed: multicast | systolic");
 }
