@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "model/base/error.h"
+#include "model/base/test_fault.h"
 
 namespace cssim {
 namespace {
@@ -104,6 +105,7 @@ SystolicArray::SystolicArray(const ArraySpec& array, const PeSpec& pe, Link<Beat
     dsk_seq_.assign(ring_ * size_t(cols_), 0);
     flip_row_.assign(size_t(cols_), -1);
   }
+  drop_mac_ = ActiveTestFault() == TestFault::kDropMac;
 }
 
 void SystolicArray::Accept() {
@@ -269,7 +271,7 @@ bool SystolicArray::FeedOs() {
   return true;
 }
 
-void SystolicArray::CountMacs() {
+void SystolicArray::CountMacs(bool drop) {
   // Beat s is at anti-diagonal t - s; each PE of the diagonal inside its pass does one MAC.
   const uint64_t t = step_;
   const uint64_t span = uint64_t(rows_ + cols_ - 1);
@@ -280,6 +282,7 @@ void SystolicArray::CountMacs() {
     const PassInfo& p = pass_info_[b.seq % kPassRecords];
     m += DiagonalLength(int64_t(d), p.rows, p.cols);
   }
+  m -= drop;  // test fault: PE(0, 0)'s MAC of the first beat is undone below
   macs_.Add(m);
   w_reads_.Add(m);
   i_reads_.Add(m);
@@ -320,6 +323,7 @@ void SystolicArray::StepPsums() {
       for (int c = 0; c < cols; ++c) p[c] = int32_t(x[c]) * int32_t(w[c]);
     }
   }
+  if (drop_now_) psum_[0] -= int32_t(rowh_[base]) * int32_t(wact_[0]);
   std::memcpy(&dsk_[(step_ & (ring_ - 1)) * cols_], &psum_[size_t(rows_ - 1) * cols_],
               size_t(cols_) * sizeof(int32_t));
 }
@@ -378,6 +382,7 @@ void SystolicArray::StepOs() {
     const int8_t* __restrict w = &colh_[((step_ - uint64_t(r)) & mask) * cols_];
     for (int c = 0; c < cols; ++c) acc[c] += int32_t(x[c]) * int32_t(w[c]);
   }
+  if (drop_now_) psum_[0] -= int32_t(rowh_[base]) * int32_t(col[0]);
   Flips();
 }
 
@@ -409,7 +414,11 @@ void SystolicArray::Step() {
     row[base] = v;
     row[base + chain_] = v;
   }
-  CountMacs();
+  // Test fault (model/base/test_fault.h): PE(0, 0)'s MAC of the first beat is neither done nor
+  // counted.
+  drop_now_ = drop_mac_ && meta_[step_ & mask].valid;
+  if (drop_now_) drop_mac_ = false;
+  CountMacs(drop_now_);
   if (stationary()) {
     SwitchBanks();
     StepPsums();

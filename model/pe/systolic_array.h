@@ -111,7 +111,7 @@ class SystolicArray : public ArrayUnit {
   void StepOs();
   void Drain();
   void Flips();
-  void CountMacs();
+  void CountMacs(bool drop);
   void EnterBeat(const Beat* b, int lanes, BeatMeta meta);
 
   int rows_, cols_, buffers_;
@@ -155,6 +155,10 @@ class SystolicArray : public ArrayUnit {
   SumBeat out_beat_;
   bool out_valid_ = false;
   bool progress_ = false;
+  // Test-only (model/base/test_fault.h): the first beat's MAC in PE(0, 0) is neither performed
+  // nor counted.
+  bool drop_mac_ = false;
+  bool drop_now_ = false;
 
   StatGroup stats_;
   StatGroup mac_group_, wreg_, ireg_, preg_, in_hops_g_, w_hops_g_, p_hops_g_, o_hops_g_;

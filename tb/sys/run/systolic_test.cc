@@ -1,10 +1,11 @@
 // The systolic array (array.topology: systolic) in whole runs of the cssim binary: in each
 // dataflow, on gsc-dense and on a small conv network, the output check passes, every MAC of the
 // network is performed, both clock loops write identical result files, the utilisation is a
-// fraction and the systolic counters (PE-to-PE hops) are there; --impl rtl is refused with one
-// line, and dataflow is on the multicast array too.
+// fraction and the systolic counters (PE-to-PE hops) are there; a dropped MAC fires the MAC-count
+// check; --impl rtl is refused with one line, and dataflow is on the multicast array too.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -114,6 +115,22 @@ TEST_F(SystolicRun, ASecondBankRunsFaster) {
     const auto c2 = nlohmann::json::parse(ReadFile(dir_ / (flow + "2") / "stats.json"))["cycles"];
     EXPECT_LT(c2.get<uint64_t>(), c1.get<uint64_t>());
   }
+}
+
+TEST_F(SystolicRun, ADroppedMacFiresTheMacCountCheckInEveryDataflow) {
+  // CSSIM_TEST_FAULT=drop-mac (model/base/test_fault.h): PE(0, 0) skips its MAC of the first
+  // beat, so conv1 (24 x 100 x 144 = 345,600 MACs) performs one fewer.
+  const std::string small = Write("small.yaml", kSmallConv);
+  setenv("CSSIM_TEST_FAULT", "drop-mac", 1);
+  for (const std::string flow : {"os", "ws", "is"}) {
+    const CliResult r = Cli({"run", "--arch", Arch(flow, 2), "--workload", small, "--no-check"});
+    EXPECT_EQ(r.exit_code, 3) << flow << ": " << r.err;
+    EXPECT_EQ(r.err,
+              "cssim: simulation error: op 'conv1+conv1_rq+conv1_relu' performed 345599 MACs, its "
+              "array mapping has 345600\n")
+        << flow;
+  }
+  unsetenv("CSSIM_TEST_FAULT");
 }
 
 TEST_F(SystolicRun, RtlImplAndMulticastInputStationaryAreRefused) {
