@@ -90,7 +90,8 @@ SystolicArray::SystolicArray(const ArraySpec& array, const PeSpec& pe, Link<Beat
       bubbles_(stats_, "bubbles", "steps",
                "steps in which a pass wanted a streaming beat that had not arrived"),
       frozen_(stats_, "stall_cycles", "cycles",
-              "cycles the whole array was frozen because the out link was full") {
+              "ticked cycles in which the whole array was frozen because the out link was "
+              "full") {
   if (stationary()) {
     bank_.assign(size_t(buffers_) * rows_ * cols_, 0);
     wact_.assign(size_t(rows_) * cols_, 0);
@@ -119,6 +120,7 @@ void SystolicArray::Accept() {
   if (c.rows_used < 1 || c.rows_used > rows_ || c.cols_used < 1 || c.cols_used > cols_)
     throw SimError("array: pass larger than the systolic array");
   if (stationary() && c.kp != 1) throw SimError("array: a systolic PE holds one operand (kp 1)");
+  if (c.k < 1 || c.pixels < 1) throw SimError("array: a pass needs k >= 1 and pixels >= 1");
   p.seq = next_seq_++;
   pass_info_[p.seq % kPassRecords] = PassInfo{c.rows_used, c.cols_used};
   if (stationary()) {
