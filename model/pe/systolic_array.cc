@@ -16,12 +16,6 @@ size_t Pow2AtLeast(size_t n) {
   return p;
 }
 
-// PEs (r, c) with r + c == d, r < rows, c < cols: the part of anti-diagonal d inside a pass.
-uint64_t DiagonalLength(int64_t d, int rows, int cols) {
-  const int64_t lo = std::max<int64_t>(0, d - cols + 1), hi = std::min<int64_t>(rows - 1, d);
-  return hi >= lo ? uint64_t(hi - lo + 1) : 0;
-}
-
 // Enough pass records for every pass with a beat in flight (at most rows + cols - 1 steps of
 // one-beat passes) plus the queued ones: rows and cols are at most 256.
 constexpr size_t kPassRecords = 1024;
@@ -44,6 +38,7 @@ SystolicArray::SystolicArray(const ArraySpec& array, const PeSpec& pe, Link<Beat
       bank_free_(size_t(buffers_), 0),
       xh_(ring_ * size_t(rows_), 0),
       meta_(ring_),
+      slope_ev_(ring_, 0),
       rowh_(size_t(rows_) * 2 * chain_, 0),
       psum_(size_t(rows_) * cols_, 0),
       dsk_(ring_ * size_t(cols_), 0),
@@ -177,6 +172,17 @@ void SystolicArray::EnterBeat(const Beat* b, int lanes, BeatMeta meta) {
     std::memcpy(x, b->v.data(), size_t(lanes));
   }
   meta_[step_ & (ring_ - 1)] = meta;
+  if (!meta.valid) return;
+  // The beat's diagonal inside its rows x cols pass has length min(d + 1, lo, hi, rows + cols -
+  // 1 - d) at d = 0 .. rows + cols - 2: it grows by one per step up to d = lo - 1, stays until
+  // d = hi - 1, then shrinks to 0 at d = rows + cols - 1.
+  const PassInfo& p = pass_info_[meta.seq % kPassRecords];
+  const uint64_t lo = uint64_t(std::min(p.rows, p.cols)), hi = uint64_t(std::max(p.rows, p.cols));
+  const size_t mask = ring_ - 1;
+  slope_ev_[step_ & mask] += 1;
+  slope_ev_[(step_ + lo) & mask] -= 1;
+  slope_ev_[(step_ + hi) & mask] -= 1;
+  slope_ev_[(step_ + lo + hi) & mask] += 1;
 }
 
 bool SystolicArray::Preload() {
@@ -274,16 +280,14 @@ bool SystolicArray::FeedOs() {
 }
 
 void SystolicArray::CountMacs(bool drop) {
-  // Beat s is at anti-diagonal t - s; each PE of the diagonal inside its pass does one MAC.
-  const uint64_t t = step_;
-  const uint64_t span = uint64_t(rows_ + cols_ - 1);
-  uint64_t m = 0;
-  for (uint64_t d = 0; d < span && d <= t; ++d) {
-    const BeatMeta& b = meta_[(t - d) & (ring_ - 1)];
-    if (!b.valid) continue;
-    const PassInfo& p = pass_info_[b.seq % kPassRecords];
-    m += DiagonalLength(int64_t(d), p.rows, p.cols);
-  }
+  // Beat s is at anti-diagonal t - s; each PE of the diagonal inside its pass does one MAC. The
+  // sum over the beats in flight is kept as a running level whose slope changes where a beat's
+  // diagonal stops growing or starts shrinking (EnterBeat schedules those steps).
+  const size_t i = step_ & (ring_ - 1);
+  slope_ += slope_ev_[i];
+  slope_ev_[i] = 0;
+  level_ += slope_;
+  uint64_t m = uint64_t(level_);
   m -= drop;  // test fault: PE(0, 0)'s MAC of the first beat is undone below
   macs_.Add(m);
   w_reads_.Add(m);

@@ -136,9 +136,12 @@ class SystolicArray : public ArrayUnit {
   uint64_t flip_ok_ = 0;             // os: the earliest step a pass's last beat may enter
   std::deque<Wavefront> waves_;      // ws/is: bank switches; os: flips
 
-  std::vector<int8_t> xh_;        // [ring_][rows_]: streaming beats by step (edge delay lines)
-  std::vector<int8_t> wh_;        // os: [ring_][cols_]: weight beats by step
-  std::vector<BeatMeta> meta_;    // [ring_]
+  std::vector<int8_t> xh_;      // [ring_][rows_]: streaming beats by step (edge delay lines)
+  std::vector<int8_t> wh_;      // os: [ring_][cols_]: weight beats by step
+  std::vector<BeatMeta> meta_;  // [ring_]
+  // MACs per step: a running level and slope, with slope changes scheduled per step (CountMacs).
+  std::vector<int64_t> slope_ev_;  // [ring_]
+  int64_t slope_ = 0, level_ = 0;
   std::vector<int8_t> rowh_;      // [rows_][2 * chain_]: each row's streaming register chain
   std::vector<int8_t> colh_;      // os: [ring_][cols_]: weights reaching row 0, by step
   std::vector<int8_t> bank_;      // ws/is: [buffers_][rows_][cols_] preload chains
