@@ -100,6 +100,7 @@ SystolicArray::SystolicArray(const ArraySpec& array, const PeSpec& pe, Link<Beat
     dsk_tag_.assign(ring_ * size_t(cols_), -1);
     dsk_seq_.assign(ring_ * size_t(cols_), 0);
     flip_row_.assign(size_t(cols_), -1);
+    row_until_.assign(size_t(rows_), 0);
   }
   drop_mac_ = ActiveTestFault() == TestFault::kDropMac;
 }
@@ -259,6 +260,8 @@ bool SystolicArray::FeedOs() {
   const Beat a = in_.Pop();
   const Beat w = weight_.Pop();
   EnterBeat(&a, c.rows_used, BeatMeta{1, p.seq, int32_t(p.fed)});
+  // Row r holds this beat's input from step + r to step + r + cols - 1.
+  for (int r = 0; r < c.rows_used; ++r) row_until_[size_t(r)] = step_ + uint64_t(r + cols_);
   if (w.v.size() < size_t(c.cols_used)) throw SimError("array: weight beat narrower than its pass");
   int8_t* wr = &wh_[(step_ & (ring_ - 1)) * cols_];
   std::memset(wr, 0, size_t(cols_));
@@ -382,6 +385,8 @@ void SystolicArray::StepOs() {
   Drain();
   const int cols = cols_;  // a local: stores through acc could otherwise alias the member
   for (int r = 0; r < rows_; ++r) {
+    // A row no beat in flight has inputs for would add 0 (its PEs are clock gated).
+    if (row_until_[size_t(r)] < step_) continue;
     // __restrict: int8_t may alias anything, which would keep the loop from vectorising.
     int32_t* __restrict acc = &psum_[size_t(r) * cols_];
     const int8_t* __restrict x = &rowh_[size_t(r) * 2 * chain_ + base];

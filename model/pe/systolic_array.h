@@ -142,18 +142,19 @@ class SystolicArray : public ArrayUnit {
   // MACs per step: a running level and slope, with slope changes scheduled per step (CountMacs).
   std::vector<int64_t> slope_ev_;  // [ring_]
   int64_t slope_ = 0, level_ = 0;
-  std::vector<int8_t> rowh_;      // [rows_][2 * chain_]: each row's streaming register chain
-  std::vector<int8_t> colh_;      // os: [ring_][cols_]: weights reaching row 0, by step
-  std::vector<int8_t> bank_;      // ws/is: [buffers_][rows_][cols_] preload chains
-  std::vector<int8_t> wact_;      // ws/is: [rows_][cols_] the stationary operand each PE uses
-  std::vector<int32_t> psum_;     // ws/is: psum registers; os: accumulators [rows_][cols_]
-  std::vector<int32_t> drain_;    // os: drain registers [rows_][cols_]
-  std::vector<int32_t> dtag_;     // os: row index held (-1: empty) [rows_][cols_]
-  std::vector<uint32_t> dseq_;    // os: pass held [rows_][cols_]
-  std::vector<int> drain_live_;   // os: drain registers in use per column
-  std::vector<int> flip_row_;     // os: the row of each column taking its sum this step (-1: none)
-  std::vector<int32_t> dsk_;      // de-skew stage: [ring_][cols_] bottom outputs by step
-  std::vector<int32_t> dsk_tag_;  // os: row index of each (-1: none)
+  std::vector<int8_t> rowh_;     // [rows_][2 * chain_]: each row's streaming register chain
+  std::vector<int8_t> colh_;     // os: [ring_][cols_]: weights reaching row 0, by step
+  std::vector<int8_t> bank_;     // ws/is: [buffers_][rows_][cols_] preload chains
+  std::vector<int8_t> wact_;     // ws/is: [rows_][cols_] the stationary operand each PE uses
+  std::vector<int32_t> psum_;    // ws/is: psum registers; os: accumulators [rows_][cols_]
+  std::vector<int32_t> drain_;   // os: drain registers [rows_][cols_]
+  std::vector<int32_t> dtag_;    // os: row index held (-1: empty) [rows_][cols_]
+  std::vector<uint32_t> dseq_;   // os: pass held [rows_][cols_]
+  std::vector<int> drain_live_;  // os: drain registers in use per column
+  std::vector<int> flip_row_;    // os: the row of each column taking its sum this step (-1: none)
+  std::vector<uint64_t> row_until_;  // os: the last step each row may hold a beat's input
+  std::vector<int32_t> dsk_;         // de-skew stage: [ring_][cols_] bottom outputs by step
+  std::vector<int32_t> dsk_tag_;     // os: row index of each (-1: none)
   std::vector<uint32_t> dsk_seq_;
   SumBeat out_beat_;
   bool out_valid_ = false;
