@@ -8,10 +8,22 @@ const char* DataflowName(Dataflow d) {
       return "os";
     case Dataflow::kRowStationary:
       return "rs";
+    case Dataflow::kInputStationary:
+      return "is";
     case Dataflow::kWeightStationary:
       break;
   }
   return "ws";
+}
+
+const char* TopologyName(Topology t) {
+  switch (t) {
+    case Topology::kSystolic:
+      return "systolic";
+    case Topology::kMulticast:
+      break;
+  }
+  return "multicast";
 }
 
 }  // namespace cssim

@@ -8,14 +8,24 @@
 namespace cssim {
 
 // kRowStationary: Eyeriss's row-stationary dataflow on its own unit (model/pe/rs_array.h;
-// docs/design.md, "Row-stationary").
-enum class Dataflow { kWeightStationary, kOutputStationary, kRowStationary };
-const char* DataflowName(Dataflow d);  // "ws" | "os" | "rs"
+// docs/design.md, "Row-stationary"); multicast topology only. kInputStationary needs the
+// systolic topology (the multicast array has no input-stationary pass; the arch loader refuses
+// it there).
+enum class Dataflow { kWeightStationary, kOutputStationary, kRowStationary, kInputStationary };
+const char* DataflowName(Dataflow d);  // "ws" | "os" | "rs" | "is"
+
+// How operands reach the PEs: kMulticast broadcasts inputs along a row and weights down a
+// column and sums a column in one step (model/pe/pe_array; with dataflow rs, Eyeriss's
+// multicast buses, model/pe/rs_array); kSystolic moves every operand and partial sum one PE
+// per cycle between neighbours (model/pe/systolic_array).
+enum class Topology { kMulticast, kSystolic };
+const char* TopologyName(Topology t);  // "multicast" | "systolic"
 
 struct ArraySpec {
   int rows = 16;
   int cols = 16;
   Dataflow dataflow = Dataflow::kWeightStationary;
+  Topology topology = Topology::kMulticast;
 };
 
 struct PeSpec {

@@ -132,8 +132,8 @@ void WsPasses(const ConvPlan& c, const ConvSpan& t, const ConvGeom& geom, const 
       const int rows = int(std::min<int64_t>(c.split.rows_used, CeilDiv(K - k0, kp)));
       ps.input =
           StreamCmd{StreamKind::kWsInput, geom, rows, uint64_t(P * kp), k0, kp, 0, us, P, {}};
-      ps.weight = StreamCmd{
-          StreamKind::kWsWeight, geom, cols_used, uint64_t(rows) * kp, k0, kp, 0, us, P, {}};
+      const StreamKind wk = e.systolic ? StreamKind::kSysWsWeight : StreamKind::kWsWeight;
+      ps.weight = StreamCmd{wk, geom, cols_used, uint64_t(rows) * kp, k0, kp, 0, us, P, {}};
       if (e.cs && e.n > 1) {
         ps.id = ps.weight;
         ps.id.geom = id_geom;
@@ -178,6 +178,37 @@ void OsPasses(const ConvPlan& c, const ConvSpan& t, const ConvGeom& geom, const 
   }
 }
 
+// Input-stationary (systolic array only): for each group of `cols` pixels, k_passes passes over
+// the reduction, each preloading rows x pixels inputs and streaming every channel of the tile
+// through them, one weight beat per channel. The sums leave per channel across the pixels
+// (CollectCmd::transposed), into psums laid out [channel][pixel of the group].
+void IsPasses(const ConvPlan& c, const ConvSpan& t, const ConvGeom& geom, const CollectCmd& cc,
+              std::vector<Pass>* passes) {
+  const int C = c.e.cols;
+  const int64_t P = t.pixels, K = c.s.k;
+  const int n = int(UnitChannels(c.s, c.e, 0, t.n_tile));
+  for (int64_t p0 = 0; p0 < P; p0 += C) {
+    const int cols_used = int(std::min<int64_t>(C, P - p0));
+    for (int64_t j = 0; j < c.split.k_passes; ++j) {
+      const int64_t k0 = j * c.split.rows_used;
+      const int rows = int(std::min<int64_t>(c.split.rows_used, K - k0));
+      Pass ps;
+      ps.input = StreamCmd{StreamKind::kIsInput, geom, cols_used, uint64_t(rows), k0, 1, p0, 0, P, {}};
+      ps.weight = StreamCmd{StreamKind::kIsWeight, geom, rows, uint64_t(n), k0, 1, p0, 0, P, {}};
+      ps.array = ArrayCmd{Dataflow::kInputStationary, rows, cols_used, k0, K, 1, n, 1, cols_used};
+      ps.collect = cc;
+      ps.collect.first = j == 0;
+      ps.collect.last = j == c.split.k_passes - 1;
+      ps.collect.p0 = p0;
+      ps.collect.pixels = n;
+      ps.collect.cols = cols_used;
+      ps.collect.n_local0 = 0;
+      ps.collect.transposed = true;
+      passes->push_back(ps);
+    }
+  }
+}
+
 Tile ConvTile(const ConvPlan& c, const Op& op, int oy0, int u0, int half, uint64_t half_bytes) {
   const ConvSpan t = SpanOf(c, oy0, u0);
   Tile tile;
@@ -191,6 +222,8 @@ Tile ConvTile(const ConvPlan& c, const Op& op, int oy0, int u0, int half, uint64
   const CollectCmd cc = CollectOf(c, t, lay);
   if (c.e.ws) {
     WsPasses(c, t, geom, id_geom, cc, &tile.passes);
+  } else if (c.e.is) {
+    IsPasses(c, t, geom, cc, &tile.passes);
   } else {
     OsPasses(c, t, geom, cc, &tile.passes);
   }

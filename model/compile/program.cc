@@ -90,6 +90,12 @@ const char* StreamKindName(StreamKind k) {
       return "rs-filter";
     case StreamKind::kRsInput:
       return "rs-input";
+    case StreamKind::kSysWsWeight:
+      return "sys-ws-weight";
+    case StreamKind::kIsInput:
+      return "is-input";
+    case StreamKind::kIsWeight:
+      return "is-weight";
   }
   return "?";
 }
@@ -116,6 +122,21 @@ int64_t StreamCmd::Addr(int lane, uint64_t beat) const {
       return RsFilterAddr(rs, lane, beat);
     case StreamKind::kRsInput:
       return RsInputAddr(rs, lane, beat);
+    case StreamKind::kSysWsWeight: {
+      const int64_t kk = k0 + int64_t(beats) - 1 - int64_t(beat);
+      if (kk >= geom.k) return -2;
+      return int64_t(geom.w_base) + kk * geom.n_tile + n_local0 + lane;
+    }
+    case StreamKind::kIsInput: {
+      const int64_t kk = k0 + int64_t(beats) - 1 - int64_t(beat);
+      if (kk >= geom.k) return -2;
+      return geom.InputAddr(p0 + lane, kk);
+    }
+    case StreamKind::kIsWeight: {
+      const int64_t kk = k0 + lane;
+      if (kk >= geom.k) return -2;
+      return int64_t(geom.w_base) + kk * geom.n_tile + n_local0 + int64_t(beat);
+    }
   }
   return -2;
 }

@@ -101,7 +101,23 @@ struct RsMap {
   bool DiagonalUsed(int st, int d) const;
 };
 
-enum class StreamKind { kWsInput, kWsWeight, kOsInput, kOsWeight, kRsFilter, kRsInput };
+// kSysWsWeight: the systolic array's weight-stationary preload (kp = 1), bottom row first: the
+// weights shift down the columns from the top, so the first beat in ends in the last row.
+// kIsInput: the systolic input-stationary preload, bottom row first likewise: beat b carries,
+// for column (lane) c, the input (reduction index k0 + beats - 1 - b, pixel p0 + c).
+// kIsWeight: the input-stationary weight stream: beat m carries, for row (lane) r, the weight
+// (reduction index k0 + r, tile-local channel n_local0 + m).
+enum class StreamKind {
+  kWsInput,
+  kWsWeight,
+  kOsInput,
+  kOsWeight,
+  kSysWsWeight,
+  kIsInput,
+  kIsWeight,
+  kRsFilter,
+  kRsInput
+};
 const char* StreamKindName(StreamKind k);
 
 // A stream of beats from the GLB to the array: beat b carries one byte per lane.
@@ -129,7 +145,9 @@ struct ArrayCmd {
   int rows_used = 0, cols_used = 0;
   int64_t k0 = 0, k = 0;  // reduction range start and total length
   int kp = 0;             // ws: entries per PE
-  int64_t pixels = 0;     // ws: pixels streamed through the loaded weights; os: rows_used
+  // ws: pixels streamed through the loaded weights; os: rows_used; is (systolic): output
+  // channels streamed through the loaded inputs (one weight beat each)
+  int64_t pixels = 0;
   // CS engine only: kernels per group (accumulators used per engine), and the sums per pixel
   // that leave it: sum e*n + j is kernel j of engine e; a partial last group leaves fewer than
   // cols_used * n (out_cols counts the output channels that exist).
@@ -152,6 +170,11 @@ struct CollectCmd {
   int shift = 0;
   bool relu = false;
   int out_elem_bytes = 1;  // 1: int8; 4: int32
+  // An input-stationary pass (systolic array): a SumBeat holds one output channel's sums across
+  // the pass's pixels: beat `pixel` is channel n_local0 + pixel, v[c] is pixel p0 + c, and
+  // `pixels` counts beats (channels). Psums are [channel][c] rows of `cols` int32 from psum_base;
+  // outputs go one element per pixel, out_pixel_bytes apart.
+  bool transposed = false;
 };
 
 // A vector pass over a GLB tile: max-pool / ReLU / requantise, HWC in and out.

@@ -22,9 +22,12 @@ ConvShape ConvShapeOf(const Layer& l) {
 ConvEngine ArrayEngine(const ArchSpec& a, const ConvShape& s) {
   ConvEngine e;
   e.ws = a.array.dataflow == Dataflow::kWeightStationary;
+  e.is = a.array.dataflow == Dataflow::kInputStationary;
+  e.systolic = a.array.topology == Topology::kSystolic;
   e.rows = a.array.rows;
   e.cols = a.array.cols;
-  e.rf = a.pe.weight_rf_entries / a.pe.weight_buffers;
+  // A systolic PE holds one stationary operand per pass (its shadow register aside).
+  e.rf = e.systolic ? 1 : a.pe.weight_rf_entries / a.pe.weight_buffers;
   e.units = s.m;
   return e;
 }
@@ -58,9 +61,12 @@ ConvTiling SizeConvTile(const ConvShape& s, const ConvEngine& e, const WsSplit& 
   const int64_t P = int64_t(rows_out) * s.wo;
   t.in_bytes = AlignUp(uint64_t(rows_in) * s.w * s.c);
   t.w_bytes = AlignUp(uint64_t(n_tile) * s.k) * e.w_arrays;
-  t.psum_bytes = (e.ws && split.k_passes > 1)
-                     ? AlignUp(uint64_t(P) * UnitChannels(s, e, 0, std::min(e.cols, n_tile)) * 4)
-                     : 0;
+  t.psum_bytes = 0;
+  if (e.ws && split.k_passes > 1)
+    t.psum_bytes = AlignUp(uint64_t(P) * UnitChannels(s, e, 0, std::min(e.cols, n_tile)) * 4);
+  if (e.is && split.k_passes > 1)
+    t.psum_bytes =
+        AlignUp(uint64_t(std::min<int64_t>(P, e.cols)) * UnitChannels(s, e, 0, n_tile) * 4);
   t.out_bytes = AlignUp(uint64_t(P) * UnitChannels(s, e, 0, n_tile) * out_elem);
   const int64_t row_tiles = CeilDiv(s.ho, rows_out), n_tiles = CeilDiv(e.units, n_tile);
   t.traffic =

@@ -34,8 +34,12 @@ ConvShape ConvShapeOf(const Layer& l);
 // The 2-D engine a conv/linear runs on. Rows split the reduction; each column takes one weight
 // unit: an output channel on the PE array (n = 1), a group of n packed kernels on the CS engine.
 struct ConvEngine {
-  bool cs = false;   // the CS engine (else the PE array)
-  bool ws = true;    // weight-stationary (the CS engine always is)
+  bool cs = false;  // the CS engine (else the PE array)
+  bool ws = true;   // weight-stationary (the CS engine always is)
+  bool is = false;  // input-stationary (the systolic array only)
+  // The systolic array (array.topology): one stationary operand per PE and pass (rf = 1), and
+  // its ws weight preload streams the bottom row first (StreamKind::kSysWsWeight).
+  bool systolic = false;
   int rows = 0;      // array rows / CS lanes
   int cols = 0;      // array columns / CS group engines
   int rf = 0;        // weight entries per PE (per lane) in one of its buffers
@@ -73,7 +77,8 @@ struct ConvTiling {
 };
 // in: the input rows the output rows need (with the kernel's halo, clipped to the map); w:
 // n_tile units of k entries per weight array; psum: int32 sums of one column group, only when
-// ws needs several k passes; out: the tile's outputs. Traffic: every tile loads its input rows
+// ws needs several k passes (is: of one pixel group, min(cols, pixels) x n_tile); out: the
+// tile's outputs. Traffic: every tile loads its input rows
 // (once per weight-unit block) and every row band loads all weights once.
 ConvTiling SizeConvTile(const ConvShape& s, const ConvEngine& e, const WsSplit& split, int out_elem,
                         int rows_out, int n_tile);

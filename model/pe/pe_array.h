@@ -28,28 +28,24 @@
 #include "model/base/unit.h"
 #include "model/compile/program.h"
 #include "model/noc/streamer.h"
+#include "model/pe/array_unit.h"
 
 namespace cssim {
 
-struct SumBeat {
-  int64_t pixel = 0;  // pass-local pixel index
-  std::vector<int32_t> v;
-};
-
-class PeArray : public Unit {
+class PeArray : public ArrayUnit {
  public:
   PeArray(const ArraySpec& array, const PeSpec& pe, Link<Beat>& in, Link<Beat>& weight,
           StatGroup& parent);
 
-  Link<ArrayCmd>& cmd() { return cmd_; }
-  Link<SumBeat>& out() { return out_; }
-  std::vector<LinkBase*> links() { return {&cmd_, &out_}; }
+  Link<ArrayCmd>& cmd() override { return cmd_; }
+  Link<SumBeat>& out() override { return out_; }
+  std::vector<LinkBase*> links() override { return {&cmd_, &out_}; }
 
   void Tick(Cycle now) override;
   Cycle NextEvent(Cycle now) const override;
   std::string DebugState() const override;
 
-  int pe_count() const { return rows_ * cols_; }
+  int pe_count() const override { return rows_ * cols_; }
   // For the RTL twin (model/cosim/pe_array_twin.h): the configuration and the stat group.
   int rows() const { return rows_; }
   int cols() const { return cols_; }
@@ -57,9 +53,8 @@ class PeArray : public Unit {
   int weight_buffers() const { return buffers_; }
   bool weight_stationary() const { return dataflow_ws_; }
   StatGroup& stats() { return stats_; }
-  uint64_t macs() const { return macs_.value(); }
-  // Clock-gated PE-cycles (no MAC): the top adds them per op, since skipped cycles are not ticked.
-  void AddIdle(uint64_t pe_cycles) { idle_.Add(pe_cycles); }
+  uint64_t macs() const override { return macs_.value(); }
+  void AddIdle(uint64_t pe_cycles) override { idle_.Add(pe_cycles); }
 
  private:
   // A pass the array has accepted: loading its weights (ws), computing, or draining (os).

@@ -38,27 +38,27 @@
 #include "model/base/unit.h"
 #include "model/compile/program.h"
 #include "model/noc/streamer.h"
-#include "model/pe/pe_array.h"
+#include "model/pe/array_unit.h"
 
 namespace cssim {
 
-class RsArray : public Unit {
+class RsArray : public ArrayUnit {
  public:
   RsArray(const ArraySpec& array, const PeSpec& pe, Link<Beat>& in, Link<Beat>& filter,
           StatGroup& parent);
 
-  Link<ArrayCmd>& cmd() { return cmd_; }
-  Link<SumBeat>& out() { return out_; }
-  std::vector<LinkBase*> links() { return {&cmd_, &out_}; }
+  Link<ArrayCmd>& cmd() override { return cmd_; }
+  Link<SumBeat>& out() override { return out_; }
+  std::vector<LinkBase*> links() override { return {&cmd_, &out_}; }
 
   void Tick(Cycle now) override;
   Cycle NextEvent(Cycle now) const override;
   std::string DebugState() const override;
 
-  int pe_count() const { return rows_ * cols_; }
-  uint64_t macs() const { return macs_.value(); }
+  int pe_count() const override { return rows_ * cols_; }
+  uint64_t macs() const override { return macs_.value(); }
   // Clock-gated PE-cycles (no MAC): the top adds them per op, since skipped cycles are not ticked.
-  void AddIdle(uint64_t pe_cycles) { idle_.Add(pe_cycles); }
+  void AddIdle(uint64_t pe_cycles) override { idle_.Add(pe_cycles); }
 
  private:
   struct PassState {

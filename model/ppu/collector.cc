@@ -43,8 +43,16 @@ void Collector::TakeBeat(Cycle now) {
   transfers_.Add(bytes);
   bus_free_ = now + Cycle((bytes + uint32_t(bus_bytes_) - 1) / uint32_t(bus_bytes_));
   b.crossed = bus_free_;
-  b.psum_addr = c.psum_base + uint32_t(c.p0 + b.sums.pixel) * bytes;
-  if (c.last) {
+  // Transposed (input-stationary): the beat is channel n_local0 + pixel across pixels p0 + col.
+  const int64_t psum_row = c.transposed ? c.n_local0 + b.sums.pixel : c.p0 + b.sums.pixel;
+  b.psum_addr = c.psum_base + uint32_t(psum_row) * bytes;
+  if (c.last && c.transposed) {
+    // One element per pixel, out_pixel_bytes apart: [lo, hi) spans them all.
+    b.write_lo = c.out_base + uint32_t(c.p0) * uint32_t(c.out_pixel_bytes) +
+                 uint32_t((c.n_local0 + b.sums.pixel) * c.out_elem_bytes);
+    b.write_hi = b.write_lo + uint32_t(c.cols - 1) * uint32_t(c.out_pixel_bytes) +
+                 uint32_t(c.out_elem_bytes);
+  } else if (c.last) {
     b.write_lo = c.out_base + uint32_t(c.p0 + b.sums.pixel) * uint32_t(c.out_pixel_bytes) +
                  uint32_t(c.n_local0 * c.out_elem_bytes);
     b.write_hi = b.write_lo + uint32_t(c.cols * c.out_elem_bytes);
@@ -71,7 +79,10 @@ void Collector::Compute(Beat& b, Cycle now) {
       std::memcpy(&old, &b.psums[size_t(col) * 4], 4);
       v[col] = int32_t(uint32_t(v[col]) + uint32_t(old));  // a 32-bit adder wraps
     }
-  std::vector<uint8_t> bytes(b.write_hi - b.write_lo);
+  const bool strided = c.last && c.transposed;  // one element per pixel, out_pixel_bytes apart
+  const uint32_t elem_stride = strided ? uint32_t(c.out_pixel_bytes) : uint32_t(c.out_elem_bytes);
+  std::vector<uint8_t> bytes(strided ? size_t(c.cols) * c.out_elem_bytes
+                                     : size_t(b.write_hi - b.write_lo));
   if (c.last) {
     for (int col = 0; col < c.cols; ++col)
       StoreElem(&bytes[size_t(col) * c.out_elem_bytes],
@@ -84,8 +95,14 @@ void Collector::Compute(Beat& b, Cycle now) {
   } else {
     std::memcpy(bytes.data(), v.data(), bytes.size());
   }
-  SplitWrites(b.write_lo, bytes.data(), uint32_t(bytes.size()), word_,
-              c.last ? DataType::kOutput : DataType::kPsum, &b.writes);
+  if (strided) {
+    for (int col = 0; col < c.cols; ++col)
+      SplitWrites(b.write_lo + uint32_t(col) * elem_stride, &bytes[size_t(col) * c.out_elem_bytes],
+                  uint32_t(c.out_elem_bytes), word_, DataType::kOutput, &b.writes);
+  } else {
+    SplitWrites(b.write_lo, bytes.data(), uint32_t(bytes.size()), word_,
+                c.last ? DataType::kOutput : DataType::kPsum, &b.writes);
+  }
   b.computing = true;
   b.computed = std::max(now, compute_free_) + (c.last ? Cycle((c.cols + lanes_ - 1) / lanes_) : 1);
   compute_free_ = b.computed;

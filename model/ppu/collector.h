@@ -3,13 +3,16 @@
 // Function: per SumBeat (one pixel's column sums) it moves the 4*cols bytes over the output bus;
 // unless the pass is the first of a reduction it reads the stored psums from the GLB and adds
 // them (int32, wrapping); on the last pass it requantises / applies ReLU and writes the output
-// elements, otherwise it writes the psums back. Beats overlap: the next beats cross the bus and
-// read their psums while earlier ones compute and write, and a command's beats may start while
-// the previous command's last ones are still in flight. Results, writes and their order, and
-// every count, are those of one beat at a time: a beat's psum reads wait for the writes of every
-// earlier beat in flight whose bytes they overlap (the next pass over a small tile), and the port
-// serves its requests in order. A command is done, and its index pushed on done() (in command
-// order), when every write of its last beat is acknowledged by the GLB.
+// elements, otherwise it writes the psums back. A transposed command (the systolic array's
+// input-stationary passes) takes beats of one channel across pixels: its psums are rows of the
+// same length ([channel][pixel]), its outputs one element per pixel (a write per element). Beats
+// overlap: the next beats cross the bus and read their psums while earlier ones compute and write,
+// and a command's beats may start while the previous command's last ones are still in flight.
+// Results, writes and their order, and every count, are those of one beat at a time: a beat's psum
+// reads wait for the writes of every earlier beat in flight whose bytes they overlap (the next pass
+// over a small tile), and the port serves its requests in order. A command is done, and its index
+// pushed on done() (in command order), when every write of its last beat is acknowledged by the
+// GLB.
 //
 // Buffer: up to kBeatsInFlight beats between the cycle the bus takes them and the cycle their
 // last write goes to the GLB port, each holding its 4*cols bytes of sums and, on a psum pass, the

@@ -7,15 +7,36 @@
 #include "model/cosim/kwta_twin.h"
 #include "model/cosim/pe_array_twin.h"
 #include "model/cosim/sparse_accum_twin.h"
+#include "model/pe/systolic_array.h"
 
 namespace cssim {
 namespace {
 int Lanes(int bus_bytes, int word_bytes) { return std::max(1, bus_bytes / word_bytes); }
 bool IsRs(const ArchSpec& a) { return a.array.dataflow == Dataflow::kRowStationary; }
-// Row-stationary buses have a lane per filter row and group, and per input diagonal: at most
-// one per PE (model/compile/compile_rs.cc keeps a pass within it).
-int InputLanes(const ArchSpec& a) { return IsRs(a) ? a.array.rows * a.array.cols : a.array.rows; }
-int WeightLanes(const ArchSpec& a) { return IsRs(a) ? a.array.rows * a.array.cols : a.array.cols; }
+
+std::unique_ptr<ArrayUnit> MakeArray(const ArchSpec& a, Link<Beat>& in, Link<Beat>& weight,
+                                     StatGroup& root) {
+  if (a.array.topology == Topology::kSystolic)
+    return std::make_unique<SystolicArray>(a.array, a.pe, in, weight, root);
+  if (IsRs(a)) return std::make_unique<RsArray>(a.array, a.pe, in, weight, root);
+  return std::make_unique<PeArray>(a.array, a.pe, in, weight, root);
+}
+
+// Lanes of the array's input and weight buses: the multicast array takes inputs per row and
+// weights per column; the systolic array's input-stationary passes preload inputs per column
+// and stream weights per row, so either bus may need either width; row-stationary buses have a
+// lane per filter row and group, and per input diagonal: at most one per PE
+// (model/compile/compile_rs.cc keeps a pass within it).
+int InputLanes(const ArchSpec& a) {
+  const ArraySpec& s = a.array;
+  if (IsRs(a)) return s.rows * s.cols;
+  return s.topology == Topology::kSystolic ? std::max(s.rows, s.cols) : s.rows;
+}
+int WeightLanes(const ArchSpec& a) {
+  const ArraySpec& s = a.array;
+  if (IsRs(a)) return s.rows * s.cols;
+  return s.topology == Topology::kSystolic ? std::max(s.rows, s.cols) : s.cols;
+}
 }  // namespace
 
 Accelerator::Accelerator(const ArchSpec& a, const Program& program, Impl impl,
@@ -43,7 +64,6 @@ Accelerator::Accelerator(const ArchSpec& a, const Program& program, DramPort dra
 Accelerator::Accelerator(const ArchSpec& a, const Program& program, std::unique_ptr<Dram> own,
                          DramPort* port, const std::string& stats_name)
     : root_(nullptr, stats_name),
-      rs_(IsRs(a)),
       dram_(port ? std::move(own) : std::make_unique<Dram>(a.dram, a.clock_mhz, root_)),
       glb_(a.glb, root_),
       dma_port_(glb_.AddPort("glb.dma", Lanes(kDramAtomBytes, a.glb.bank_width_bytes), 8)),
@@ -70,10 +90,9 @@ Accelerator::Accelerator(const ArchSpec& a, const Program& program, std::unique_
              a.glb.bank_width_bytes, DataType::kInput, root_),
       weight_("weight_bus", WeightLanes(a), 2 * a.glb.bank_width_bytes, a.noc.latency_cycles,
               weight_port_, a.glb.bank_width_bytes, DataType::kWeight, root_),
-      array_(a.array, a.pe, input_.out(), weight_.out(), root_),
-      rs_array_(a.array, a.pe, input_.out(), weight_.out(), root_),
-      collector_("", a.ppu, a.noc.output_bus_bytes, rs_ ? rs_array_.out() : array_.out(),
-                 collect_port_, a.glb.bank_width_bytes, root_),
+      array_(MakeArray(a, input_.out(), weight_.out(), root_)),
+      collector_("", a.ppu, a.noc.output_bus_bytes, array_->out(), collect_port_,
+                 a.glb.bank_width_bytes, root_),
       cs_input_("cs_input_bus", a.cs.lanes, a.pe.input_rf_entries, a.noc.latency_cycles,
                 cs_input_port_, a.glb.bank_width_bytes, DataType::kInput, root_),
       cs_weight_("cs_weight_bus", a.cs.engines, 2 * a.glb.bank_width_bytes, a.noc.latency_cycles,
@@ -88,8 +107,7 @@ Accelerator::Accelerator(const ArchSpec& a, const Program& program, std::unique_
       vector_(a.ppu, vector_port_, a.glb.bank_width_bytes, root_),
       controller_(program,
                   ControllerPorts{dma_.cmd(), dma_.done(),
-                                  EnginePorts{input_.cmd(), weight_.cmd(), nullptr,
-                                              rs_ ? rs_array_.cmd() : array_.cmd(),
+                                  EnginePorts{input_.cmd(), weight_.cmd(), nullptr, array_->cmd(),
                                               collector_.cmd(), collector_.done()},
                                   EnginePorts{cs_input_.cmd(), cs_weight_.cmd(), &cs_id_.cmd(),
                                               cs_.cmd(), cs_collector_.cmd(), cs_collector_.done()},
@@ -106,12 +124,14 @@ void Accelerator::AddTo(Engine& e, const std::string& prefix) {
   const bool rtl = impl_ != Impl::kModel;
   auto twin = [&](OpEngine used) { return rtl && uses_[size_t(used)]; };
   const std::string inst = root_.name() + ".";
-  AddUnit(e, &array_,
-          twin(OpEngine::kArray) ? TwinOf(kPeArrayTwin, array_, input_.out(), weight_.out(), impl_,
-                                          cosim_, inst + "array")
-                                 : nullptr,
-          prefix + "array");
-  e.AddUnit(&rs_array_, prefix + "rs_array");
+  // Only the multicast array has an RTL twin (run.cc refuses --impl rtl|both with systolic or
+  // rs).
+  auto* pe_array = dynamic_cast<PeArray*>(array_.get());
+  AddUnit(e, array_.get(),
+          twin(OpEngine::kArray) && pe_array ? TwinOf(kPeArrayTwin, *pe_array, input_.out(),
+                                                      weight_.out(), impl_, cosim_, inst + "array")
+                                             : nullptr,
+          prefix + (dynamic_cast<RsArray*>(array_.get()) ? "rs_array" : "array"));
   e.AddUnit(&collector_, prefix + "collector");
   e.AddUnit(&cs_input_, prefix + "cs_input_bus");
   e.AddUnit(&cs_weight_, prefix + "cs_weight_bus");
@@ -141,8 +161,7 @@ void Accelerator::AddTo(Engine& e, const std::string& prefix) {
   for (auto* l : dma_.links()) e.AddLink(l);
   for (auto* l : input_.links()) e.AddLink(l);
   for (auto* l : weight_.links()) e.AddLink(l);
-  for (auto* l : array_.links()) e.AddLink(l);
-  for (auto* l : rs_array_.links()) e.AddLink(l);
+  for (auto* l : array_->links()) e.AddLink(l);
   for (auto* l : collector_.links()) e.AddLink(l);
   for (auto* l : cs_input_.links()) e.AddLink(l);
   for (auto* l : cs_weight_.links()) e.AddLink(l);
@@ -158,11 +177,10 @@ Accelerator::EngineSignals Accelerator::Signals(OpEngine engine) {
   EngineSignals s;
   switch (engine) {
     case OpEngine::kArray:
-      s.busy = dense_macs();
+      s.busy = array_->macs();
       s.last_lost = collect_port_.last_lost;
       s.conflict_wait = input_.ConflictDelayed() || weight_.ConflictDelayed();
-      s.out_full =
-          !(rs_ ? rs_array_.out() : array_.out()).CanPush() || !collect_port_.req.CanPush();
+      s.out_full = !array_->out().CanPush() || !collect_port_.req.CanPush();
       break;
     case OpEngine::kCs:
       s.busy = cs_.macs() + cs_.gated();

@@ -5,7 +5,8 @@
 // the GLB; the sparse-sparse accumulate unit and the k-WTA unit on their own GLB ports; a vector
 // unit for pooling; the controller sequencing the compiled Program. A run uses the array in
 // dense mode and the CS engine (and, in sparse-sparse mode, the sparse-sparse unit) otherwise:
-// the engine a mode leaves unused is power-gated (no idle energy).
+// the engine a mode leaves unused is power-gated (no idle energy). The dense array is the
+// multicast PeArray or the SystolicArray, as array.topology says.
 #pragma once
 
 #include <array>
@@ -24,6 +25,7 @@
 #include "model/glb/glb.h"
 #include "model/kwta/kwta.h"
 #include "model/noc/streamer.h"
+#include "model/pe/array_unit.h"
 #include "model/pe/pe_array.h"
 #include "model/pe/rs_array.h"
 #include "model/ppu/collector.h"
@@ -56,17 +58,13 @@ class Accelerator {
   StatGroup& stats() { return root_; }
   Engine& engine() { return engine_; }
   Dram& dram() { return *dram_; }  // stand-alone instances only
-  PeArray& array() { return array_; }
-  RsArray& rs_array() { return rs_array_; }
-  // The dense engine of this arch: the row-stationary array under array.dataflow rs, else the
-  // PE array (whose ws/os passes then run). Both take their operands from the input and weight
-  // streamers and give their sums to the same collector.
-  bool row_stationary() const { return rs_; }
-  int dense_pe_count() const { return rs_ ? rs_array_.pe_count() : array_.pe_count(); }
-  uint64_t dense_macs() const { return rs_ ? rs_array_.macs() : array_.macs(); }
-  void AddDenseIdle(uint64_t pe_cycles) {
-    rs_ ? rs_array_.AddIdle(pe_cycles) : array_.AddIdle(pe_cycles);
-  }
+  // The dense engine of this arch: a PeArray (multicast, ws/os), an RsArray (multicast, rs) or
+  // a SystolicArray (array.topology systolic). All take their operands from the input and
+  // weight streamers and give their sums to the same collector.
+  ArrayUnit& array() { return *array_; }
+  int dense_pe_count() const { return array_->pe_count(); }
+  uint64_t dense_macs() const { return array_->macs(); }
+  void AddDenseIdle(uint64_t pe_cycles) { array_->AddIdle(pe_cycles); }
   CsEngine& cs() { return cs_; }
   SparseAccum& ss() { return ss_; }
   Controller& controller() { return controller_; }
@@ -92,7 +90,6 @@ class Accelerator {
   void AddUnit(Engine& e, Unit* u, std::unique_ptr<Twin> t, const std::string& name);
 
   StatGroup root_;
-  bool rs_ = false;             // array.dataflow rs
   std::unique_ptr<Dram> dram_;  // null in a full chip
   Glb glb_;
   Glb::Port& dma_port_;
@@ -109,8 +106,7 @@ class Accelerator {
   Dma dma_;
   Streamer input_;
   Streamer weight_;
-  PeArray array_;
-  RsArray rs_array_;
+  std::unique_ptr<ArrayUnit> array_;
   Collector collector_;
   Streamer cs_input_;
   Streamer cs_weight_;

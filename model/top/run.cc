@@ -74,9 +74,14 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
                          " needs the SystemC kernel (RTL twins are Verilated in "
                          "SystemC mode)",
                      "--kernel systemc");
+  const bool uses_array = std::any_of(program.ops.begin(), program.ops.end(),
+                                      [](const Op& op) { return op.engine == OpEngine::kArray; });
+  if (options.impl != Impl::kModel && arch.array.topology == Topology::kSystolic && uses_array)
+    throw InputError(arch.source, "array.topology",
+                     std::string("systolic has no RTL twin for --impl ") + ImplName(options.impl),
+                     "multicast, or --impl model");
   if (options.impl != Impl::kModel && arch.array.dataflow == Dataflow::kRowStationary &&
-      std::any_of(program.ops.begin(), program.ops.end(),
-                  [](const Op& op) { return op.engine == OpEngine::kArray; }))
+      uses_array)
     throw InputError("", "--impl",
                      std::string(ImplName(options.impl)) +
                          ": the row-stationary array (array.dataflow: rs) has no RTL twin",

@@ -44,6 +44,7 @@ void ExpectArchEqual(const ArchSpec& a, const ArchSpec& b) {
   EXPECT_EQ(a.array.rows, b.array.rows);
   EXPECT_EQ(a.array.cols, b.array.cols);
   EXPECT_EQ(a.array.dataflow, b.array.dataflow);
+  EXPECT_EQ(a.array.topology, b.array.topology);
   EXPECT_EQ(a.pe.weight_rf_entries, b.pe.weight_rf_entries);
   EXPECT_EQ(a.pe.input_rf_entries, b.pe.input_rf_entries);
   EXPECT_EQ(a.pe.psum_rf_entries, b.pe.psum_rf_entries);
@@ -73,7 +74,7 @@ void ExpectArchEqual(const ArchSpec& a, const ArchSpec& b) {
 
 TEST(Config, BuiltinArchsLoadWithTheirDocumentedValues) {
   const std::vector<std::string> names = BuiltinNames("arch");
-  ASSERT_THAT(names, ::testing::IsSupersetOf({"default", "eyeriss-like"}));
+  ASSERT_THAT(names, ::testing::IsSupersetOf({"default", "eyeriss-like", "tpu-like"}));
   for (const std::string& n : names) EXPECT_NO_THROW(LoadArch(n)) << n;
 
   const ArchSpec d = LoadArch("default");
@@ -91,14 +92,25 @@ TEST(Config, BuiltinArchsLoadWithTheirDocumentedValues) {
   EXPECT_EQ(e.pe.input_rf_entries, 12);
   EXPECT_EQ(e.pe.psum_rf_entries, 24);
   EXPECT_EQ(e.clock_mhz, 200);
+
+  // TPU v1 (Jouppi et al., ISCA 2017): 256 x 256 MACs at 700 MHz, 24 MiB unified buffer.
+  const ArchSpec t = LoadArch("tpu-like");
+  EXPECT_EQ(t.array.rows, 256);
+  EXPECT_EQ(t.array.cols, 256);
+  EXPECT_EQ(t.array.topology, Topology::kSystolic);
+  EXPECT_EQ(t.array.dataflow, Dataflow::kWeightStationary);
+  EXPECT_EQ(t.pe.weight_buffers, 2);
+  EXPECT_EQ(t.clock_mhz, 700);
+  EXPECT_EQ(t.glb.size_kib, 24 * 1024);
 }
 
 TEST(Config, BuiltinEnergyTablesDefineEveryCountedActionWithASource) {
   // The (component, action) pairs the model's units count (brief C, section 3).
   const std::vector<std::pair<std::string, std::string>> counted = {
-      {"mac", "mac"},      {"mac", "idle"},   {"rf", "read"},       {"rf", "write"},
-      {"noc", "transfer"}, {"noc", "hop"},    {"glb", "read"},      {"glb", "write"},
-      {"dram", "read"},    {"dram", "write"}, {"dram", "activate"}, {"ppu", "op"}};
+      {"mac", "mac"},      {"mac", "idle"},  {"rf", "read"},    {"rf", "write"},
+      {"noc", "transfer"}, {"noc", "hop"},   {"noc", "pe_hop"}, {"glb", "read"},
+      {"glb", "write"},    {"dram", "read"}, {"dram", "write"}, {"dram", "activate"},
+      {"ppu", "op"}};
   const std::vector<std::string> names = BuiltinNames("energy");
   ASSERT_THAT(names, ::testing::IsSupersetOf({"45nm", "eyeriss-norm"}));
   for (const std::string& n : names) {
@@ -235,10 +247,39 @@ TEST(Config, EnergyTableToYamlLoadsBackEqual) {
   }
 }
 
+TEST(Config, TopologyDefaultsToMulticastAndLoadsSystolicInEveryDataflow) {
+  EXPECT_EQ(LoadArch(WriteTemp("plain.yaml", "name: x\n")).array.topology, Topology::kMulticast);
+  for (const char* flow : {"ws", "os", "is"}) {
+    SCOPED_TRACE(flow);
+    const ArchSpec a = LoadArch(WriteTemp(
+        "sys.yaml", std::string("name: x\narray: {topology: systolic, dataflow: ") + flow + "}\n"));
+    EXPECT_EQ(a.array.topology, Topology::kSystolic);
+    EXPECT_STREQ(DataflowName(a.array.dataflow), flow);
+    // The resolved file writes the key back and loads to an equal spec.
+    const std::string yaml = ToYaml(a);
+    EXPECT_THAT(yaml, HasSubstr("topology: systolic"));
+    ExpectArchEqual(LoadArch(WriteTemp("sys_back.yaml", yaml)), a);
+  }
+}
+
+TEST(Config, InputStationaryNeedsTheSystolicTopology) {
+  const std::string file = WriteTemp("bad_arch.yaml", "");
+  EXPECT_EQ(ArchError("name: x\narray: {dataflow: is}\n"),
+            file +
+                ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os "
+                "with array.topology: multicast");
+  EXPECT_EQ(ArchError("name: x\narray: {dataflow: is, topology: multicast}\n"),
+            file +
+                ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os "
+                "with array.topology: multicast");
+  EXPECT_EQ(ArchError("name: x\narray: {topology: ring}\n"),
+            file + ": array.topology: unknown value 'ring'; allowed: multicast | systolic");
+}
+
 TEST(Config, ArchErrorsNameFileKeyAndAllowedValues) {
   const std::string file = WriteTemp("bad_arch.yaml", "");
   EXPECT_EQ(ArchError("name: x\narray: {rows: 4, colz: 4}\n"),
-            file + ": array.colz: unknown key; allowed: rows, cols, dataflow");
+            file + ": array.colz: unknown key; allowed: rows, cols, dataflow, topology");
   EXPECT_EQ(ArchError("name: x\nglb: {banks: many}\n"),
             file + ": glb.banks: 'many' is not an integer; allowed: integer 1..1024");
   EXPECT_EQ(ArchError("name: x\nglb: {banks: 0}\n"),
@@ -248,7 +289,7 @@ TEST(Config, ArchErrorsNameFileKeyAndAllowedValues) {
   EXPECT_EQ(ArchError("name: x\nglb: {bank_width_bytes: 12}\n"),
             file + ": glb.bank_width_bytes: 12 is not a power of two; allowed: power of two 1..64");
   EXPECT_EQ(ArchError("name: x\narray: {dataflow: xs}\n"),
-            file + ": array.dataflow: unknown value 'xs'; allowed: ws | os | rs");
+            file + ": array.dataflow: unknown value 'xs'; allowed: ws | os | rs | is");
   EXPECT_EQ(ArchError("name: x\narray: {rows: [1, 2]}\n"),
             file + ": array.rows: expected a single value, not a list; allowed: integer 1..256");
   EXPECT_EQ(ArchError("name: x\narray: 4\n"), file + ": array: expected a map of keys");

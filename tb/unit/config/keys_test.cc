@@ -123,7 +123,7 @@ void ExpectEveryKeyRoundTripsAlone(const std::string& kind, const std::string& b
 TEST(Keys, EveryArchKeyRoundTripsAlone) {
   const Resolve resolve = [](const std::string& path) { return ToYaml(LoadArch(path)); };
   // dram.preset sets every other dram key by design (ArchToYamlLoadsBackEqual covers it).
-  for (const std::string arch : {"default", "eyeriss-like"})
+  for (const std::string arch : {"default", "eyeriss-like", "tpu-like"})
     ExpectEveryKeyRoundTripsAlone("arch", ToYaml(LoadArch(arch)), resolve, {"dram.preset"});
 }
 

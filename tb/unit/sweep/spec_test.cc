@@ -396,7 +396,7 @@ TEST(SweepSpec, BadValuesNameTheAxisAndTheLoadersProblem) {
               "allowed: power of two 1..64");
   ExpectError(
       std::string(kHead) + "axes:\n  grid: [{key: arch.array.dataflow, values: [xs]}]\n",
-      "axes.grid[0].values[0]: arch.array.dataflow: unknown value 'xs'; allowed: ws | os | rs");
+      "axes.grid[0].values[0]: arch.array.dataflow: unknown value 'xs'; allowed: ws | os | rs | is");
   ExpectError(std::string(kHead) +
                   "axes:\n  grid: [{key: \"workload.layers[].weight_density\", values: [2]}]\n",
               "axes.grid[0].values[0]: workload.layers[0].weight_density: 2 is out of range; "
@@ -438,7 +438,7 @@ TEST(SweepSpec, BadZipRandomAndDerived) {
               "allowed: {choices: [...]}");
   ExpectError(random + "{arch.array.dataflow: {choices: [ws, xs]}}}\n",
               "axes.random.keys[arch.array.dataflow].choices[1]: arch.array.dataflow: unknown "
-              "value 'xs'; allowed: ws | os | rs");
+              "value 'xs'; allowed: ws | os | rs | is");
   ExpectError(std::string(kHead) + "axes:\n  random: {samples: 0, seed: 1, keys: {}}\n",
               "axes.random.samples: 0 is out of range; allowed: an integer 1..100000");
   ExpectError(std::string(kHead) + "axes:\n  random: {samples: 2, keys: {}}\n",
