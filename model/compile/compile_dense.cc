@@ -193,9 +193,11 @@ void IsPasses(const ConvPlan& c, const ConvSpan& t, const ConvGeom& geom, const 
       const int64_t k0 = j * c.split.rows_used;
       const int rows = int(std::min<int64_t>(c.split.rows_used, K - k0));
       Pass ps;
-      ps.input = StreamCmd{StreamKind::kIsInput, geom, cols_used, uint64_t(rows), k0, 1, p0, 0, P, {}};
+      ps.input =
+          StreamCmd{StreamKind::kIsInput, geom, cols_used, uint64_t(rows), k0, 1, p0, 0, P, {}};
       ps.weight = StreamCmd{StreamKind::kIsWeight, geom, rows, uint64_t(n), k0, 1, p0, 0, P, {}};
-      ps.array = ArrayCmd{Dataflow::kInputStationary, rows, cols_used, k0, K, 1, n, 1, cols_used};
+      ps.array =
+          ArrayCmd{Dataflow::kInputStationary, rows, cols_used, k0, K, 1, n, 1, cols_used, {}};
       ps.collect = cc;
       ps.collect.first = j == 0;
       ps.collect.last = j == c.split.k_passes - 1;

@@ -22,15 +22,12 @@ Topology ParseTopology(const std::string& s) {
   return s == "systolic" ? Topology::kSystolic : Topology::kMulticast;
 }
 
-// The multicast array has no input-stationary pass (model/pe/pe_array.h).
-void InputStationaryIsSystolic(const ParamReader& r, const ArchSpec& a) {
+// The multicast array has no input-stationary pass (model/pe/pe_array.h); row-stationary runs
+// on Eyeriss's multicast buses (model/pe/rs_array.h), not on the systolic array.
+void DataflowFitsTopology(const ParamReader& r, const ArchSpec& a) {
   if (a.array.dataflow == Dataflow::kInputStationary && a.array.topology != Topology::kSystolic)
     r.Fail("dataflow", "'is' needs array.topology: systolic",
            "ws | os | rs with array.topology: multicast");
-}
-
-// Row-stationary runs on Eyeriss's multicast buses (model/pe/rs_array.h).
-void RowStationaryIsMulticast(const ParamReader& r, const ArchSpec& a) {
   if (a.array.dataflow == Dataflow::kRowStationary && a.array.topology != Topology::kMulticast)
     r.Fail("dataflow", "'rs' needs array.topology: multicast",
            "ws | os | is with array.topology: systolic");
@@ -86,19 +83,13 @@ KeyTable<ArchSpec> Build() {
                       "row-stationary as in Eyeriss (filter rows stay, input rows slide, psums "
                       "accumulate up the columns); is (systolic only): inputs stay, weights "
                       "stream, partial sums move")
-      .Enum<Dataflow>("array.dataflow", {"ws", "os", "is"}, Bind(&A::array, &ArraySpec::dataflow),
-                      DataflowName, ParseDataflow,
-                      "ws: weights stay in the PEs, inputs stream, partial sums move; os: "
-                      "partial sums stay, weights and inputs stream; is (systolic only): "
-                      "inputs stay, weights stream, partial sums move")
       .Enum<Topology>("array.topology", {"multicast", "systolic"},
                       Bind(&A::array, &ArraySpec::topology), TopologyName, ParseTopology,
                       "multicast: inputs broadcast along a row, weights down a column, a column "
                       "summed in one step; systolic: operands and partial sums move one PE per "
                       "cycle between neighbours, with skew and de-skew delay lines at the edges "
                       "(fill and drain latency of rows + cols cycles per pass)")
-      .Check(InputStationaryIsSystolic)
-      .Check(RowStationaryIsMulticast)
+      .Check(DataflowFitsTopology)
       .Int("pe.weight_rf_entries", "entries", 1, 4096, Bind(&A::pe, &PeSpec::weight_rf_entries),
            "int8 weights held per PE")
       .Int("pe.weight_buffers", "banks", 1, 2, Bind(&A::pe, &PeSpec::weight_buffers),

@@ -80,8 +80,7 @@ RunResult Run(const ArchSpec& arch, const Workload& workload, const EnergyTable&
     throw InputError(arch.source, "array.topology",
                      std::string("systolic has no RTL twin for --impl ") + ImplName(options.impl),
                      "multicast, or --impl model");
-  if (options.impl != Impl::kModel && arch.array.dataflow == Dataflow::kRowStationary &&
-      uses_array)
+  if (options.impl != Impl::kModel && arch.array.dataflow == Dataflow::kRowStationary && uses_array)
     throw InputError("", "--impl",
                      std::string(ImplName(options.impl)) +
                          ": the row-stationary array (array.dataflow: rs) has no RTL twin",

@@ -44,9 +44,9 @@ TEST_P(RsRun, BitExactOnTheRowStationaryArrayAndBothKernelsAgree) {
   const std::string direct = Stats("direct"), systemc = Stats("systemc");
   EXPECT_EQ(Value(direct, "output_check"), "\"bit-exact\"");
   EXPECT_EQ(Value(direct, "macs"), Value(direct, "dense_macs"));
-  // Every MAC was done by the row-stationary array; the ws/os PE array did none.
+  // Every MAC was done by the row-stationary array, built in the ws/os PE array's place.
   EXPECT_EQ(Value(direct, "top.rs_array.mac.macs"), Value(direct, "macs"));
-  EXPECT_EQ(Value(direct, "top.array.mac.macs"), "0");
+  EXPECT_EQ(Value(direct, "top.array.mac.macs"), "<missing top.array.mac.macs>");
   EXPECT_NE(Value(direct, "top.rs_array.psum_links.hops"), "0");
   EXPECT_NE(Value(direct, "top.rs_array.input_multicast.deliveries"), "0");
   EXPECT_NE(Value(direct, "top.rs_array.filter_multicast.deliveries"), "0");

@@ -144,9 +144,10 @@ TEST_F(SystolicRun, RtlImplAndMulticastInputStationaryAreRefused) {
   const std::string multicast_is = Write("mis.yaml", "name: mis\narray: {dataflow: is}\n");
   const CliResult is = Cli({"run", "--arch", multicast_is, "--workload", "gsc-dense"});
   EXPECT_EQ(is.exit_code, 2);
-  EXPECT_EQ(is.err, "cssim: error: " + multicast_is +
-                        ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os "
-                        "with array.topology: multicast\n");
+  EXPECT_EQ(is.err,
+            "cssim: error: " + multicast_is +
+                ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os | rs "
+                "with array.topology: multicast\n");
 }
 
 }  // namespace

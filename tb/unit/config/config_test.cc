@@ -266,11 +266,11 @@ TEST(Config, InputStationaryNeedsTheSystolicTopology) {
   const std::string file = WriteTemp("bad_arch.yaml", "");
   EXPECT_EQ(ArchError("name: x\narray: {dataflow: is}\n"),
             file +
-                ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os "
+                ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os | rs "
                 "with array.topology: multicast");
   EXPECT_EQ(ArchError("name: x\narray: {dataflow: is, topology: multicast}\n"),
             file +
-                ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os "
+                ": array.dataflow: 'is' needs array.topology: systolic; allowed: ws | os | rs "
                 "with array.topology: multicast");
   EXPECT_EQ(ArchError("name: x\narray: {topology: ring}\n"),
             file + ": array.topology: unknown value 'ring'; allowed: multicast | systolic");

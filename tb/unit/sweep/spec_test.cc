@@ -394,9 +394,9 @@ TEST(SweepSpec, BadValuesNameTheAxisAndTheLoadersProblem) {
                   "[8, 12]}]\n",
               "axes.grid[0].values[1]: arch.glb.bank_width_bytes: 12 is not a power of two; "
               "allowed: power of two 1..64");
-  ExpectError(
-      std::string(kHead) + "axes:\n  grid: [{key: arch.array.dataflow, values: [xs]}]\n",
-      "axes.grid[0].values[0]: arch.array.dataflow: unknown value 'xs'; allowed: ws | os | rs | is");
+  ExpectError(std::string(kHead) + "axes:\n  grid: [{key: arch.array.dataflow, values: [xs]}]\n",
+              "axes.grid[0].values[0]: arch.array.dataflow: unknown value 'xs'; allowed: ws | os | "
+              "rs | is");
   ExpectError(std::string(kHead) +
                   "axes:\n  grid: [{key: \"workload.layers[].weight_density\", values: [2]}]\n",
               "axes.grid[0].values[0]: workload.layers[0].weight_density: 2 is out of range; "
