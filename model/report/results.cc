@@ -18,6 +18,7 @@
 #include "model/base/text.h"
 #include "model/base/version.h"
 #include "model/config/config.h"
+#include "model/report/scalesim.h"
 #include "model/top/cycle_account.h"
 
 namespace cssim {
@@ -40,9 +41,10 @@ using Json = nlohmann::ordered_json;
 constexpr const char* kStatsFile = "stats.json";
 constexpr const char* kLayersFile = "layers.csv";
 constexpr const char* kConfigFile = "config.resolved.yaml";
+constexpr const char* kComputeReportFile = "COMPUTE_REPORT.csv";
 // `cssim run --report` adds the report and its figures (tools/cssim/report_command.cc).
-const char* const kResultFiles[] = {kStatsFile, kLayersFile, kConfigFile, "report.html",
-                                    "report-files"};
+const char* const kResultFiles[] = {kStatsFile,         kLayersFile,   kConfigFile,
+                                    kComputeReportFile, "report.html", "report-files"};
 
 double PerMac(double pj, int64_t macs) { return macs > 0 ? pj / double(macs) : 0; }
 
@@ -318,6 +320,7 @@ void WriteResults(const std::string& dir, const RunResult& r) {
       {kStatsFile, StatsJson(r)},
       {kLayersFile, LayersCsv(r)},
       {kConfigFile, ResolvedConfigYaml(r)},
+      {kComputeReportFile, ComputeReportCsv(r)},
   };
 
   const fs::path out = OutPath(dir);

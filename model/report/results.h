@@ -6,6 +6,8 @@
 //   layers.csv            one row per layer, one energy column per component
 //   config.resolved.yaml  the arch, workload and energy table as resolved (defaults and presets
 //                         expanded), plus mode and seed: enough to repeat the run
+//   COMPUTE_REPORT.csv    the conv/linear layers on the array in the columns of SCALE-Sim v2's
+//                         compute report, beside SCALE-Sim's compute cycles (scalesim.h)
 #pragma once
 
 #include <ostream>

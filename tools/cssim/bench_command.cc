@@ -14,6 +14,7 @@
 #include "model/config/config.h"
 #include "model/cosim/factory.h"
 #include "model/top/run.h"
+#include "tools/cssim/bench_scalesim.h"
 #include "tools/cssim/cli.h"
 #include "tools/cssim/commands.h"
 #include "tools/cssim/cosim.h"
@@ -126,6 +127,12 @@ int BenchCommand(const std::vector<std::string>& args) {
       "cosim", po::bool_switch(),
       "co-simulation speed instead: simulated cycles/s with --impl model, rtl and both, for "
       "each RTL block's regression harness (seed 1) and the GSC workloads")(
+      "scalesim", po::value<std::string>(),
+      "SCALE-Sim v2 checkout: time --arch (the first) and --workload in cssim (direct kernel) "
+      "against SCALE-Sim on --scalesim-topology and --scalesim-config, the same layers and "
+      "array (docs/scalesim.md)")("scalesim-topology", po::value<std::string>(),
+                                  "with --scalesim: SCALE-Sim's topology CSV")(
+      "scalesim-config", po::value<std::string>(), "with --scalesim: SCALE-Sim's .cfg")(
       "sweep", po::bool_switch(),
       "the sweep machinery's cost instead: 'cssim bench --sweep [SPEC] [-j N] [--runs R]' "
       "(see 'cssim bench --sweep --help')");
@@ -149,6 +156,13 @@ int BenchCommand(const std::vector<std::string>& args) {
     archs.push_back(LoadArch(a));
   const Workload workload = LoadWorkload(vm["workload"].as<std::string>());
   const EnergyTable table = LoadEnergyTable(vm["energy"].as<std::string>());
+  if (vm.count("scalesim")) {
+    const auto opt = [&](const char* key) {
+      return vm.count(key) ? vm[key].as<std::string>() : std::string();
+    };
+    return BenchScaleSim(archs.front(), workload, table, runs, vm["check"].as<bool>(),
+                         {opt("scalesim"), opt("scalesim-topology"), opt("scalesim-config")});
+  }
 
   std::cout << "cssim bench: " << workload.name << ", " << runs << " runs per row, output check "
             << (vm["check"].as<bool>() ? "on" : "off") << "\n\n"

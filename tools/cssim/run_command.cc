@@ -17,6 +17,7 @@
 #include "model/compile/compile.h"
 #include "model/config/config.h"
 #include "model/report/results.h"
+#include "model/report/scalesim.h"
 #include "model/top/run.h"
 #include "tools/cssim/cli.h"
 #include "tools/cssim/commands.h"
@@ -81,6 +82,9 @@ void AddRunOptions(po::options_description& desc) {
       "report", po::bool_switch(),
       "with --out: also write the HTML report (report.html, figures and tables in "
       "report-files/) into the --out directory, as cssim report would")(
+      "scalesim-report", po::bool_switch(),
+      "after the summary, print SCALE-Sim v2's compute cycles of every conv/linear layer on "
+      "the same array beside cssim's (docs/scalesim.md)")(
       "dump-program", po::bool_switch(),
       "print the compiled program (layer groups, tiles, DMA and compute commands) and exit");
 }
@@ -309,10 +313,11 @@ int RunOne(const po::variables_map& vm, const Request& req, const ArchSpec& arch
     result.rtl_area_json = area;
     PrintSummary(std::cout, result);
     if (vm["stats"].as<bool>()) PrintCounters(std::cout, result);
+    if (vm["scalesim-report"].as<bool>()) PrintScaleSimReport(std::cout, result);
     if (vm.count("out")) {
       WriteResults(req.out, result);
       std::cout << "\nresults written to " << req.out << "/ (stats.json, layers.csv, "
-                << "config.resolved.yaml)" << std::endl;
+                << "config.resolved.yaml, COMPUTE_REPORT.csv)" << std::endl;
     }
   };
   if (options.impl == Impl::kModel) {
