@@ -14,6 +14,8 @@
 #include "model/base/error.h"
 #include "model/config/keys.h"
 #include "model/config/params.h"
+#include "model/import/scalesim.h"
+#include "model/import/timeloop.h"
 
 #ifndef CSSIM_SOURCE_DIR
 #error "CSSIM_SOURCE_DIR must be defined by the build (the source tree root)"
@@ -34,11 +36,13 @@ const char* KindDir(const std::string& kind) {
   throw SimError("unknown config kind '" + kind + "'");
 }
 
-bool IsYamlName(const std::string& s) {
-  const auto ends = [&](const std::string& ext) {
-    return s.size() >= ext.size() && s.compare(s.size() - ext.size(), ext.size(), ext) == 0;
-  };
-  return ends(".yaml") || ends(".yml");
+bool EndsWith(const std::string& s, const std::string& ext) {
+  return s.size() >= ext.size() && s.compare(s.size() - ext.size(), ext.size(), ext) == 0;
+}
+
+// A YAML file, or a file of another tool that cssim imports (docs/import.md).
+bool IsFileName(const std::string& s) {
+  return EndsWith(s, ".yaml") || EndsWith(s, ".yml") || EndsWith(s, ".csv") || EndsWith(s, ".cfg");
 }
 
 struct Input {
@@ -47,7 +51,7 @@ struct Input {
 };
 
 Input Resolve(const std::string& kind, const std::string& name_or_path) {
-  if (name_or_path.find('/') != std::string::npos || IsYamlName(name_or_path))
+  if (name_or_path.find('/') != std::string::npos || IsFileName(name_or_path))
     return {name_or_path, name_or_path};
   const std::vector<std::string> names = BuiltinNames(kind);
   if (std::find(names.begin(), names.end(), name_or_path) == names.end())
@@ -64,7 +68,7 @@ std::string Where(const YAML::Mark& mark) {
   return "line " + std::to_string(mark.line + 1) + ", column " + std::to_string(mark.column + 1);
 }
 
-YAML::Node Parse(const std::string& file) {
+YAML::Node ParseYaml(const std::string& file) {
   std::ifstream in(file);
   if (!fs::is_regular_file(file) || !in) throw InputError(file, "", "cannot open file");
   try {
@@ -72,6 +76,39 @@ YAML::Node Parse(const std::string& file) {
   } catch (const YAML::Exception& e) {
     throw InputError(file, Where(e.mark), e.msg);
   }
+}
+
+// A workload's layers[] items `timeloop: FILE` (relative to the workload file) become the
+// problem's conv layer; the first one also gives the workload its input if it has none.
+void ExpandTimeloopLayers(YAML::Node& doc, const std::string& file) {
+  if (!doc.IsMap() || !doc["layers"] || !doc["layers"].IsSequence()) return;
+  YAML::Node layers = doc["layers"];
+  for (size_t i = 0; i < layers.size(); ++i) {
+    if (!layers[i].IsMap() || !layers[i]["timeloop"]) continue;
+    const std::string path = "layers[" + std::to_string(i) + "].timeloop";
+    if (layers[i].size() != 1 || !layers[i]["timeloop"].IsScalar())
+      throw InputError(file, path, "a timeloop item holds only the problem file's path",
+                       "{timeloop: path/to/problem.yaml}");
+    fs::path problem = layers[i]["timeloop"].Scalar();
+    if (problem.is_relative()) problem = fs::path(file).parent_path() / problem;
+    if (!fs::is_regular_file(problem))
+      throw InputError(file, path, "cannot open '" + problem.string() + "'");
+    const YAML::Node root = ParseYaml(problem.string());
+    if (!IsTimeloopProblem(root))
+      throw InputError(problem.string(), "problem", "missing: not a Timeloop problem file");
+    YAML::Node layer = TimeloopLayer(root, problem.string());
+    if (i == 0 && !doc["input"]) doc["input"] = YAML::Clone(layer["input"]);
+    layers[i] = layer;
+  }
+}
+
+YAML::Node Parse(const std::string& file) {
+  if (EndsWith(file, ".csv")) return ImportScaleSimTopology(file);
+  if (EndsWith(file, ".cfg")) return ImportScaleSimConfig(file);
+  YAML::Node doc = ParseYaml(file);
+  if (IsTimeloopProblem(doc)) return ImportTimeloopProblem(doc, file);
+  ExpandTimeloopLayers(doc, file);
+  return doc;
 }
 
 // The bound keys come from the table (arch_keys.cc), which also holds the rules joining them.
@@ -366,7 +403,8 @@ std::vector<std::string> BuiltinNames(const std::string& kind) {
   std::error_code ec;
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
     const std::string file = e.path().filename().string();
-    if (e.is_regular_file() && IsYamlName(file)) names.push_back(e.path().stem().string());
+    if (e.is_regular_file() && (EndsWith(file, ".yaml") || EndsWith(file, ".yml")))
+      names.push_back(e.path().stem().string());
   }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());

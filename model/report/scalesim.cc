@@ -112,7 +112,7 @@ void PrintScaleSimReport(std::ostream& os, const RunResult& r) {
   const std::vector<Row> rows = Rows(r);
   os << "\nSCALE-Sim v2 convention (" << r.arch.array.rows << "x" << r.arch.array.cols << " "
      << DataflowName(r.arch.array.dataflow)
-     << ", operands always in SRAM; docs/scalesim.md) beside cssim's cycles\n";
+     << ", operands always in SRAM; docs/import.md) beside cssim's cycles\n";
   if (rows.empty()) {
     os << "  no conv or linear layer ran on a ws/os/is array\n";
     return;

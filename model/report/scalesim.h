@@ -1,4 +1,4 @@
-// SCALE-Sim v2's view of a run (docs/scalesim.md): the compute
+// SCALE-Sim v2's view of a run (docs/import.md): the compute
 // cycles SCALE-Sim's systolic model gives a conv or GEMM layer on the same rows x cols array and
 // dataflow, with operands always in SRAM, beside the cycles cssim simulated (DRAM, GLB, buses
 // and the array's structure included); and cssim's figures in the columns of SCALE-Sim's

@@ -130,7 +130,7 @@ int BenchCommand(const std::vector<std::string>& args) {
       "scalesim", po::value<std::string>(),
       "SCALE-Sim v2 checkout: time --arch (the first) and --workload in cssim (direct kernel) "
       "against SCALE-Sim on --scalesim-topology and --scalesim-config, the same layers and "
-      "array (docs/scalesim.md)")("scalesim-topology", po::value<std::string>(),
+      "array (docs/import.md)")("scalesim-topology", po::value<std::string>(),
                                   "with --scalesim: SCALE-Sim's topology CSV")(
       "scalesim-config", po::value<std::string>(), "with --scalesim: SCALE-Sim's .cfg")(
       "sweep", po::bool_switch(),

@@ -1,6 +1,6 @@
 // cssim bench --scalesim DIR: wall time of one SCALE-Sim topology in cssim against SCALE-Sim v2
 // itself (a checkout at DIR, run as `python3 -m scalesim.scale` with Debian's numpy, pandas,
-// absl and tqdm) on the same layers and config, and the two cycle counts (docs/scalesim.md).
+// absl and tqdm) on the same layers and config, and the two cycle counts (docs/import.md).
 #include "tools/cssim/bench_scalesim.h"
 
 #include <algorithm>

@@ -84,7 +84,7 @@ void AddRunOptions(po::options_description& desc) {
       "report-files/) into the --out directory, as cssim report would")(
       "scalesim-report", po::bool_switch(),
       "after the summary, print SCALE-Sim v2's compute cycles of every conv/linear layer on "
-      "the same array beside cssim's (docs/scalesim.md)")(
+      "the same array beside cssim's (docs/import.md)")(
       "dump-program", po::bool_switch(),
       "print the compiled program (layer groups, tiles, DMA and compute commands) and exit");
 }

@@ -1,6 +1,6 @@
 // SCALE-Sim v2's compute-cycle convention (model/report/scalesim.h) on layers worked out by
 // hand. The same layers run through SCALE-Sim v2 itself (configs/scale.cfg with Dataflow os, ws
-// and is; docs/scalesim.md) gave exactly these Total Cycles and Mapping Efficiency figures.
+// and is; docs/import.md) gave exactly these Total Cycles and Mapping Efficiency figures.
 #include "model/report/scalesim.h"
 
 #include <gtest/gtest.h>
