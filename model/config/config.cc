@@ -14,6 +14,7 @@
 #include "model/base/error.h"
 #include "model/config/keys.h"
 #include "model/config/params.h"
+#include "model/import/onnx.h"
 #include "model/import/scalesim.h"
 #include "model/import/timeloop.h"
 
@@ -105,6 +106,7 @@ void ExpandTimeloopLayers(YAML::Node& doc, const std::string& file) {
 YAML::Node Parse(const std::string& file) {
   if (EndsWith(file, ".csv")) return ImportScaleSimTopology(file);
   if (EndsWith(file, ".cfg")) return ImportScaleSimConfig(file);
+  if (EndsWith(file, ".onnx")) return ImportOnnx(file);
   YAML::Node doc = ParseYaml(file);
   if (IsTimeloopProblem(doc)) return ImportTimeloopProblem(doc, file);
   ExpandTimeloopLayers(doc, file);

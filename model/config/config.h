@@ -24,7 +24,7 @@ std::string DataDir();
 std::vector<std::string> BuiltinNames(const std::string& kind);
 
 // name_or_path is a file path if it contains '/' or ends in .yaml/.yml (or .csv, .cfg: SCALE-Sim
-// files, imported by model/import; docs/import.md), else a built-in name.
+// files; .onnx: ONNX models; imported by model/import, docs/import.md), else a built-in name.
 // `source` of the result is the path, or "builtin:<name>".
 ArchSpec LoadArch(const std::string& name_or_path);
 Workload LoadWorkload(const std::string& name_or_path);  // fills every Layer's shapes and types

@@ -3,6 +3,7 @@
 // --scalesim-report giving SCALE-Sim v2's convention beside cssim's cycles.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "tb/common/cli_runner.h"
@@ -68,6 +69,17 @@ TEST_F(ImportRun, ScaleSimReportPrintsBothConventions) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("SCALE-Sim v2 convention (8x8 os"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Small2"), std::string::npos);
+}
+
+// An ONNX model from Debian's libonnx-testdata, run as it is.
+TEST_F(ImportRun, AnOnnxConvRunsBitExact) {
+  const std::string model =
+      "/usr/share/libonnx-testdata/data/pytorch-converted/test_Conv2d/model.onnx";
+  if (!std::filesystem::exists(model))
+    GTEST_SKIP() << "libonnx-testdata is not installed: tools/setup installs it";
+  const CliResult r = Cli({"run", "--workload", model, "--kernel", "direct"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("bit-exact"), std::string::npos) << r.out;
 }
 
 TEST_F(ImportRun, AWrongKindOrBadRowIsOneLine) {

@@ -1,0 +1,264 @@
+#include "model/import/onnx.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "model/base/error.h"
+
+namespace cssim {
+namespace {
+
+constexpr const char* kSupported =
+    "Conv, Gemm, MatMul, MaxPool, Relu, Flatten, Reshape, Transpose (of a weight); "
+    "AveragePool and Add are not supported yet";
+
+struct Tensor {
+  int c = 0, h = 0, w = 0;
+  bool int32 = false;  // a conv/linear sum that needs a requant before the next MAC layer
+  int64_t fan_in = 0;  // of the layer that made it (for the requant shift)
+};
+
+class Importer {
+ public:
+  Importer(std::string file, const onnx::GraphProto& g) : file_(std::move(file)), g_(g) {}
+
+  YAML::Node Run() {
+    for (const onnx::TensorProto& t : g_.initializer())
+      weights_[t.name()] = std::vector<int64_t>(t.dims().begin(), t.dims().end());
+    const onnx::ValueInfoProto* in = nullptr;
+    for (const onnx::ValueInfoProto& v : g_.input())
+      if (!weights_.count(v.name())) {
+        if (in)
+          Fail("graph.input",
+               "has more than one data input ('" + in->name() + "', '" + v.name() + "')",
+               "one input tensor");
+        in = &v;
+      }
+    if (!in) Fail("graph.input", "has no data input", "one input tensor");
+    const std::vector<int64_t> d = Dims(*in, "graph.input");
+    // [N, C, H, W], [N, C, L] or [N, F]; N is the batch: cssim runs one sample.
+    if (d.size() == 4) cur_ = {int(d[1]), int(d[2]), int(d[3])};
+    if (d.size() == 3) cur_ = {int(d[1]), 1, int(d[2])};
+    if (d.size() == 2) cur_ = {int(d[1]), 1, 1};
+    if (d.size() < 2 || d.size() > 4 || cur_.c < 1 || cur_.h < 1 || cur_.w < 1)
+      Fail("graph.input",
+           "shape of rank " + std::to_string(d.size()) + " with unknown or zero sizes",
+           "[N, C, H, W], [N, C, L] or [N, F] with known sizes");
+    cur_name_ = in->name();
+    YAML::Node doc;
+    doc["name"] = g_.name().empty() ? Stem() : g_.name();
+    doc["input"]["channels"] = cur_.c;
+    doc["input"]["height"] = cur_.h;
+    doc["input"]["width"] = cur_.w;
+    for (int i = 0; i < g_.node_size(); ++i) Node(i, g_.node(i));
+    if (layers_.size() == 0) Fail("graph", "has no node cssim runs", kSupported);
+    CheckOutput();
+    doc["layers"] = layers_;
+    return doc;
+  }
+
+ private:
+  [[noreturn]] void Fail(const std::string& where, const std::string& what,
+                         const std::string& allowed = "") const {
+    throw InputError(file_, where, what, allowed);
+  }
+  std::string Stem() const {
+    std::string s = file_.substr(file_.find_last_of('/') + 1);
+    return s.substr(0, s.rfind('.'));
+  }
+  std::vector<int64_t> Dims(const onnx::ValueInfoProto& v, const std::string& where) const {
+    std::vector<int64_t> d;
+    for (const auto& dim : v.type().tensor_type().shape().dim()) {
+      if (!dim.has_dim_value())
+        Fail(where, "'" + v.name() + "' has a symbolic size", "fixed sizes");
+      d.push_back(dim.dim_value());
+    }
+    return d;
+  }
+  static const onnx::AttributeProto* Attr(const onnx::NodeProto& n, const std::string& name) {
+    for (const onnx::AttributeProto& a : n.attribute())
+      if (a.name() == name) return &a;
+    return nullptr;
+  }
+  std::vector<int64_t> Ints(const onnx::NodeProto& n, const std::string& name,
+                            std::vector<int64_t> fallback) const {
+    const onnx::AttributeProto* a = Attr(n, name);
+    return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : fallback;
+  }
+  int64_t Int(const onnx::NodeProto& n, const std::string& name, int64_t fallback) const {
+    const onnx::AttributeProto* a = Attr(n, name);
+    return a ? a->i() : fallback;
+  }
+  static bool AllEqual(const std::vector<int64_t>& v, int64_t x) {
+    return std::all_of(v.begin(), v.end(), [x](int64_t e) { return e == x; });
+  }
+
+  // The node reads the chain's current tensor (and, for a MAC layer, one weight).
+  void NeedsCurrent(const std::string& where, const onnx::NodeProto& n) const {
+    if (n.input_size() < 1 || n.input(0) != cur_name_)
+      Fail(where,
+           "reads '" + (n.input_size() ? n.input(0) : std::string()) +
+               "', not the previous node's output '" + cur_name_ + "'",
+           "a chain of nodes (cssim has no branches yet)");
+  }
+  const std::vector<int64_t>& Weight(const std::string& where, const std::string& name) const {
+    const auto it = weights_.find(name);
+    if (it == weights_.end())
+      Fail(where, "weight '" + name + "' is not an initializer", "a constant weight");
+    return it->second;
+  }
+
+  // A requant before a MAC layer or max-pool fed by an int32 sum: shift = ceil(log2(15 * fan
+  // in)), so that a sum of fan_in products of int8 inputs and weights in [-15, 15]
+  // (model/ref/data.h) lands in int8 when the inputs are of the order of 128.
+  void ToInt8() {
+    if (!cur_.int32) return;
+    YAML::Node r;
+    r["name"] = "requant" + std::to_string(requants_++);
+    r["type"] = "requant";
+    r["shift"] = std::min<int64_t>(31, int64_t(std::ceil(std::log2(15.0 * double(cur_.fan_in)))));
+    layers_.push_back(r);
+    cur_.int32 = false;
+  }
+
+  std::string Name(const onnx::NodeProto& n, int i) {
+    std::string s = n.name().empty() ? n.op_type() + std::to_string(i) : n.name();
+    while (!names_.insert(s).second) s += "_";
+    return s;
+  }
+
+  void Node(int i, const onnx::NodeProto& n) {
+    const std::string where =
+        "graph.node[" + std::to_string(i) + "] ('" + n.name() + "', " + n.op_type() + ")";
+    const std::string& op = n.op_type();
+    if (op == "Transpose") {  // of a weight only (PyTorch's Linear without bias: x @ W^T)
+      if (n.input_size() != 1 || !weights_.count(n.input(0)))
+        Fail(where, "transposes a data tensor", "a Transpose of a constant weight");
+      std::vector<int64_t> d = weights_.at(n.input(0));
+      std::reverse(d.begin(), d.end());
+      weights_[n.output(0)] = d;
+      return;
+    }
+    NeedsCurrent(where, n);
+    YAML::Node l;
+    if (op == "Conv") {
+      const std::vector<int64_t>& w = Weight(where, n.input_size() > 1 ? n.input(1) : "");
+      if (w.size() != 4) Fail(where, "a weight of rank " + std::to_string(w.size()), "rank 4");
+      if (Int(n, "group", 1) != 1)
+        Fail(where + ".group", std::to_string(Int(n, "group", 1)) + ": grouped convolution",
+             "1 (cssim has no grouped or depth-wise conv yet)");
+      if (!AllEqual(Ints(n, "dilations", {1}), 1))
+        Fail(where + ".dilations", "a dilated convolution", "1 (cssim's conv has no dilation)");
+      const std::vector<int64_t> s = Ints(n, "strides", {1, 1}), p = Ints(n, "pads", {0, 0, 0, 0});
+      if (!AllEqual(s, s[0])) Fail(where + ".strides", "unequal strides", "one stride");
+      if (!AllEqual(p, p[0])) Fail(where + ".pads", "unequal pads", "the same pad on every side");
+      if (w[1] != cur_.c)
+        Fail(where, "weight has " + std::to_string(w[1]) + " input channels, its input " +
+                        std::to_string(cur_.c));
+      ToInt8();
+      l["type"] = "conv";
+      l["out_channels"] = w[0];
+      l["kernel_h"] = w[2];
+      l["kernel_w"] = w[3];
+      l["stride"] = s[0];
+      l["pad"] = p[0];
+      const int64_t fan = int64_t(cur_.c) * w[2] * w[3];
+      cur_ = {int(w[0]), int((cur_.h + 2 * p[0] - w[2]) / s[0] + 1),
+              int((cur_.w + 2 * p[0] - w[3]) / s[0] + 1), true, fan};
+    } else if (op == "Gemm" || op == "MatMul") {
+      const std::vector<int64_t>& b = Weight(where, n.input_size() > 1 ? n.input(1) : "");
+      if (b.size() != 2) Fail(where, "a weight of rank " + std::to_string(b.size()), "rank 2");
+      if (op == "Gemm" && Int(n, "transA", 0) != 0)
+        Fail(where + ".transA", "transposes the data", "0");
+      const bool tb = op == "Gemm" && Int(n, "transB", 0) != 0;
+      const int64_t k = tb ? b[1] : b[0], out = tb ? b[0] : b[1];
+      const int64_t size = int64_t(cur_.c) * cur_.h * cur_.w;
+      if (k != size)
+        Fail(where, "weight takes " + std::to_string(k) + " inputs, its input has " +
+                        std::to_string(size));
+      ToInt8();
+      l["type"] = "linear";
+      l["out_features"] = out;
+      cur_ = {int(out), 1, 1, true, size};
+    } else if (op == "MaxPool") {
+      const std::vector<int64_t> k = Ints(n, "kernel_shape", {});
+      const std::vector<int64_t> s = Ints(n, "strides", {1, 1}), p = Ints(n, "pads", {0, 0, 0, 0});
+      if (k.size() != 2 || k[0] != k[1]) Fail(where + ".kernel_shape", "not square", "k x k");
+      if (!AllEqual(s, s[0])) Fail(where + ".strides", "unequal strides", "one stride");
+      if (!AllEqual(p, 0)) Fail(where + ".pads", "padded", "0 (cssim's max-pool has no padding)");
+      if (!AllEqual(Ints(n, "dilations", {1}), 1) || Int(n, "ceil_mode", 0) != 0)
+        Fail(where, "dilation or ceil_mode", "neither");
+      ToInt8();
+      l["type"] = "maxpool";
+      l["size"] = k[0];
+      l["stride"] = s[0];
+      cur_.h = int((cur_.h - k[0]) / s[0] + 1);
+      cur_.w = int((cur_.w - k[0]) / s[0] + 1);
+    } else if (op == "Relu") {
+      l["type"] = "relu";
+    } else if (op == "Flatten" || op == "Reshape") {
+      // cssim's linear layer flattens its input (c, y, x) itself: nothing to run; the tensor
+      // keeps its shape until a Gemm/MatMul takes all of it.
+      cur_name_ = n.output(0);
+      return;
+    } else {
+      Fail(where, "op type '" + op + "' is not supported", kSupported);
+    }
+    l["name"] = Name(n, i);
+    YAML::Node ordered;
+    ordered["name"] = l["name"];
+    for (const auto& kv : l)
+      if (kv.first.Scalar() != "name") ordered[kv.first.Scalar()] = kv.second;
+    layers_.push_back(ordered);
+    cur_name_ = n.output(0);
+  }
+
+  // The graph's declared output shape, when it has one, must be what cssim inferred.
+  void CheckOutput() const {
+    for (const onnx::ValueInfoProto& o : g_.output()) {
+      if (o.name() != cur_name_) continue;
+      std::vector<int64_t> d;
+      for (const auto& dim : o.type().tensor_type().shape().dim()) {
+        if (!dim.has_dim_value()) return;
+        d.push_back(dim.dim_value());
+      }
+      std::vector<int64_t> want;
+      if (d.size() == 4) want = {d[1], d[2], d[3]};
+      if (d.size() == 3) want = {d[1], 1, d[2]};
+      if (d.size() == 2) want = {d[1], 1, 1};
+      if (!want.empty() && want != std::vector<int64_t>{cur_.c, cur_.h, cur_.w})
+        Fail("graph.output", "declares " + std::to_string(want[0]) + "x" + std::to_string(want[1]) +
+                                 "x" + std::to_string(want[2]) + ", cssim infers " +
+                                 std::to_string(cur_.c) + "x" + std::to_string(cur_.h) + "x" +
+                                 std::to_string(cur_.w));
+    }
+  }
+
+  std::string file_;
+  const onnx::GraphProto& g_;
+  std::map<std::string, std::vector<int64_t>> weights_;  // initializer dims (and transposes)
+  Tensor cur_;
+  std::string cur_name_;
+  YAML::Node layers_{YAML::NodeType::Sequence};
+  std::set<std::string> names_;
+  int requants_ = 0;
+};
+
+}  // namespace
+
+YAML::Node ImportOnnx(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(file, "", "cannot open file");
+  onnx::ModelProto model;
+  if (!model.ParseFromIstream(&in))
+    throw InputError(file, "", "not an ONNX model (the protobuf does not parse)");
+  return Importer(file, model.graph()).Run();
+}
+
+}  // namespace cssim
