@@ -108,8 +108,12 @@ YAML::Node Parse(const std::string& file) {
   if (EndsWith(file, ".cfg")) return ImportScaleSimConfig(file);
   if (EndsWith(file, ".onnx")) return ImportOnnx(file);
   YAML::Node doc = ParseYaml(file);
-  if (IsTimeloopProblem(doc)) return ImportTimeloopProblem(doc, file);
-  ExpandTimeloopLayers(doc, file);
+  try {  // a yaml-cpp error while walking a Timeloop problem is bad input too
+    if (IsTimeloopProblem(doc)) return ImportTimeloopProblem(doc, file);
+    ExpandTimeloopLayers(doc, file);
+  } catch (const YAML::Exception& e) {
+    throw InputError(file, Where(e.mark), e.msg);
+  }
   return doc;
 }
 

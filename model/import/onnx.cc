@@ -42,6 +42,9 @@ class Importer {
       }
     if (!in) Fail("graph.input", "has no data input", "one input tensor");
     const std::vector<int64_t> d = Dims(*in, "graph.input");
+    for (int64_t x : d)
+      if (x < 1 || x > (int64_t(1) << 30))
+        Fail("graph.input", "a dimension of " + std::to_string(x), "1..2^30");
     // [N, C, H, W], [N, C, L] or [N, F]; N is the batch: cssim runs one sample.
     if (d.size() == 4) cur_ = {int(d[1]), int(d[2]), int(d[3])};
     if (d.size() == 3) cur_ = {int(d[1]), 1, int(d[2])};
@@ -98,6 +101,20 @@ class Importer {
   static bool AllEqual(const std::vector<int64_t>& v, int64_t x) {
     return std::all_of(v.begin(), v.end(), [x](int64_t e) { return e == x; });
   }
+  // strides (>= 1) or pads (>= 0): one value for every dimension.
+  int64_t One(const std::string& where, const std::vector<int64_t>& v, int64_t least,
+              const std::string& what) const {
+    if (v.empty() || v[0] < least || v[0] > (int64_t(1) << 30) || !AllEqual(v, v[0]))
+      Fail(where, "unequal or out-of-range " + what,
+           "one value >= " + std::to_string(least) + " for every side");
+    return v[0];
+  }
+  // Weight dims: each 1 .. 2^30.
+  void Positive(const std::string& where, const std::vector<int64_t>& d) const {
+    for (int64_t x : d)
+      if (x < 1 || x > (int64_t(1) << 30))
+        Fail(where, "a weight dimension of " + std::to_string(x), "1..2^30");
+  }
 
   // The node reads the chain's current tensor (and, for a MAC layer, one weight).
   void NeedsCurrent(const std::string& where, const onnx::NodeProto& n) const {
@@ -137,6 +154,8 @@ class Importer {
     const std::string where =
         "graph.node[" + std::to_string(i) + "] ('" + n.name() + "', " + n.op_type() + ")";
     const std::string& op = n.op_type();
+    if (n.output_size() != 1)
+      Fail(where, std::to_string(n.output_size()) + " outputs", "one output tensor");
     if (op == "Transpose") {  // of a weight only (PyTorch's Linear without bias: x @ W^T)
       if (n.input_size() != 1 || !weights_.count(n.input(0)))
         Fail(where, "transposes a data tensor", "a Transpose of a constant weight");
@@ -155,9 +174,9 @@ class Importer {
              "1 (cssim has no grouped or depth-wise conv yet)");
       if (!AllEqual(Ints(n, "dilations", {1}), 1))
         Fail(where + ".dilations", "a dilated convolution", "1 (cssim's conv has no dilation)");
-      const std::vector<int64_t> s = Ints(n, "strides", {1, 1}), p = Ints(n, "pads", {0, 0, 0, 0});
-      if (!AllEqual(s, s[0])) Fail(where + ".strides", "unequal strides", "one stride");
-      if (!AllEqual(p, p[0])) Fail(where + ".pads", "unequal pads", "the same pad on every side");
+      Positive(where, w);
+      const int64_t stride = One(where + ".strides", Ints(n, "strides", {1}), 1, "strides");
+      const int64_t pad = One(where + ".pads", Ints(n, "pads", {0}), 0, "pads");
       if (w[1] != cur_.c)
         Fail(where, "weight has " + std::to_string(w[1]) + " input channels, its input " +
                         std::to_string(cur_.c));
@@ -166,14 +185,17 @@ class Importer {
       l["out_channels"] = w[0];
       l["kernel_h"] = w[2];
       l["kernel_w"] = w[3];
-      l["stride"] = s[0];
-      l["pad"] = p[0];
+      l["stride"] = stride;
+      l["pad"] = pad;
+      if (cur_.h + 2 * pad < w[2] || cur_.w + 2 * pad < w[3])
+        Fail(where, "kernel larger than its padded input");
       const int64_t fan = int64_t(cur_.c) * w[2] * w[3];
-      cur_ = {int(w[0]), int((cur_.h + 2 * p[0] - w[2]) / s[0] + 1),
-              int((cur_.w + 2 * p[0] - w[3]) / s[0] + 1), true, fan};
+      cur_ = {int(w[0]), int((cur_.h + 2 * pad - w[2]) / stride + 1),
+              int((cur_.w + 2 * pad - w[3]) / stride + 1), true, fan};
     } else if (op == "Gemm" || op == "MatMul") {
       const std::vector<int64_t>& b = Weight(where, n.input_size() > 1 ? n.input(1) : "");
       if (b.size() != 2) Fail(where, "a weight of rank " + std::to_string(b.size()), "rank 2");
+      Positive(where, b);
       if (op == "Gemm" && Int(n, "transA", 0) != 0)
         Fail(where + ".transA", "transposes the data", "0");
       const bool tb = op == "Gemm" && Int(n, "transB", 0) != 0;
@@ -188,18 +210,20 @@ class Importer {
       cur_ = {int(out), 1, 1, true, size};
     } else if (op == "MaxPool") {
       const std::vector<int64_t> k = Ints(n, "kernel_shape", {});
-      const std::vector<int64_t> s = Ints(n, "strides", {1, 1}), p = Ints(n, "pads", {0, 0, 0, 0});
       if (k.size() != 2 || k[0] != k[1]) Fail(where + ".kernel_shape", "not square", "k x k");
-      if (!AllEqual(s, s[0])) Fail(where + ".strides", "unequal strides", "one stride");
-      if (!AllEqual(p, 0)) Fail(where + ".pads", "padded", "0 (cssim's max-pool has no padding)");
+      Positive(where + ".kernel_shape", k);
+      const int64_t stride = One(where + ".strides", Ints(n, "strides", {1}), 1, "strides");
+      if (!AllEqual(Ints(n, "pads", {0}), 0))
+        Fail(where + ".pads", "padded", "0 (cssim's max-pool has no padding)");
+      if (k[0] > cur_.h || k[0] > cur_.w) Fail(where, "window larger than its input");
       if (!AllEqual(Ints(n, "dilations", {1}), 1) || Int(n, "ceil_mode", 0) != 0)
         Fail(where, "dilation or ceil_mode", "neither");
       ToInt8();
       l["type"] = "maxpool";
       l["size"] = k[0];
-      l["stride"] = s[0];
-      cur_.h = int((cur_.h - k[0]) / s[0] + 1);
-      cur_.w = int((cur_.w - k[0]) / s[0] + 1);
+      l["stride"] = stride;
+      cur_.h = int((cur_.h - k[0]) / stride + 1);
+      cur_.w = int((cur_.w - k[0]) / stride + 1);
     } else if (op == "Relu") {
       l["type"] = "relu";
     } else if (op == "Flatten" || op == "Reshape") {
