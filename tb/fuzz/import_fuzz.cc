@@ -51,8 +51,7 @@ void Read(const std::string& path) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path =
-      "/tmp/cssim-fuzz-" + std::to_string(getpid()) + std::string(kExt);
+  static const std::string path = "/tmp/cssim-fuzz-" + std::to_string(getpid()) + std::string(kExt);
   {
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     f.write(reinterpret_cast<const char*>(data), std::streamsize(size));

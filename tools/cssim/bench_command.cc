@@ -131,7 +131,7 @@ int BenchCommand(const std::vector<std::string>& args) {
       "SCALE-Sim v2 checkout: time --arch (the first) and --workload in cssim (direct kernel) "
       "against SCALE-Sim on --scalesim-topology and --scalesim-config, the same layers and "
       "array (docs/import.md)")("scalesim-topology", po::value<std::string>(),
-                                  "with --scalesim: SCALE-Sim's topology CSV")(
+                                "with --scalesim: SCALE-Sim's topology CSV")(
       "scalesim-config", po::value<std::string>(), "with --scalesim: SCALE-Sim's .cfg")(
       "sweep", po::bool_switch(),
       "the sweep machinery's cost instead: 'cssim bench --sweep [SPEC] [-j N] [--runs R]' "
