@@ -60,7 +60,14 @@ ScaleSimLayer ScaleSimConvention(const Layer& l, const ArraySpec& a) {
       a.dataflow == Dataflow::kRowStationary)
     return s;
   s.applies = true;
-  const int64_t P = int64_t(l.out.h) * l.out.w, K = l.fan_in(), N = l.out_channels;
+  // SCALE-Sim sizes the output as ceil((H - R + S) / S): one more row (column) than the valid
+  // convolution cssim runs when H - R is not a multiple of the stride S.
+  const auto out = [&](int in, int k) {
+    return CeilDiv(int64_t(in) + 2 * l.pad - k + l.stride, l.stride);
+  };
+  const int64_t P =
+      l.kind == LayerKind::kLinear ? 1 : out(l.in.h, l.kernel_h) * out(l.in.w, l.kernel_w);
+  const int64_t K = l.fan_in(), N = l.out_channels;
   const int64_t R = a.rows, C = a.cols;
   switch (a.dataflow) {
     case Dataflow::kOutputStationary:

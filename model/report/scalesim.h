@@ -16,7 +16,7 @@
 namespace cssim {
 
 // SCALE-Sim v2's operand-matrix view of one conv/linear layer on an R x C array. With P output
-// pixels, K = fan-in (kh * kw * c) and N filters: os maps Sr = P onto rows, Sc = N onto columns
+// pixels (as SCALE-Sim sizes them: ceil((H - R + S) / S) rows, likewise columns), K = fan-in (kh * kw * c) and N filters: os maps Sr = P onto rows, Sc = N onto columns
 // and streams T = K; ws maps Sr = K, Sc = N and streams T = P; is maps Sr = K, Sc = P and streams
 // T = N. Folds = ceil(Sr / R) * ceil(Sc / C); a fold takes T + R + C - 2 cycles (os) or
 // 2R + C + T - 2 (ws, is: R cycles of preload first); the layer takes folds * fold - 1 (SCALE-Sim

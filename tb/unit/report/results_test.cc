@@ -153,10 +153,11 @@ class ResultsTest : public ::testing::Test {
   RunResult r_ = MakeResult();
 };
 
-TEST_F(ResultsTest, WritesExactlyTheThreeFilesAndNoTemporaries) {
+TEST_F(ResultsTest, WritesExactlyTheFourFilesAndNoTemporaries) {
   WriteResults((root_ / "out").string(), r_);
   EXPECT_EQ(Entries(root_ / "out"),
-            (std::vector<std::string>{"config.resolved.yaml", "layers.csv", "stats.json"}));
+            (std::vector<std::string>{"COMPUTE_REPORT.csv", "config.resolved.yaml", "layers.csv",
+                                      "stats.json"}));
   EXPECT_EQ(Entries(root_), std::vector<std::string>{"out"});
 }
 

@@ -75,6 +75,18 @@ TEST(ScaleSimConvention, SmallConvsWithRaggedFolds) {
             2 * (96 + 20 - 2) - 1);  // 227
 }
 
+// SCALE-Sim's output size is ceil((H - R + S) / S): GoogLeNet's Conv1 (224x224x3, 7x7 stride
+// 2, 64 filters) is 110 x 110 for it (cssim's valid conv: 109 x 109). SCALE-Sim v2 reported
+// 158,421 cycles for it on scale.cfg.
+TEST(ScaleSimConvention, OutputSizeAsScaleSimComputesIt) {
+  const Layer l = Conv(3, 224, 224, 7, 2, 64);
+  EXPECT_EQ(l.out.h, 109);
+  const ScaleSimLayer os = ScaleSimConvention(l, Array(Dataflow::kOutputStationary));
+  EXPECT_EQ(os.sr, 110 * 110);
+  EXPECT_EQ(os.compute_cycles, 379 * 2 * (147 + 62) - 1);  // ceil(12100 / 32) x 2 folds
+  EXPECT_EQ(os.compute_cycles, 158421);
+}
+
 // A GEMM (a linear layer: M = 1 pixel, K = fan-in, N = out features) and the layers it skips.
 TEST(ScaleSimConvention, LinearAndLayersWithoutMacs) {
   Layer fc;
