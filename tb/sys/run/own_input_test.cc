@@ -7,6 +7,7 @@
 #include "model/ref/data.h"
 #include "model/ref/ref.h"
 #include "model/top/run.h"
+#include "tb/common/input_error.h"
 #include "tb/common/temp_file.h"
 
 namespace cssim {
@@ -25,13 +26,7 @@ layers:
 )";
 
 std::string ErrorOf(const std::string& yaml) {
-  try {
-    LoadWorkload(WriteTemp("net.yaml", yaml));
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no InputError";
-  return "";
+  return InputErrorOf([&] { LoadWorkload(WriteTemp("net.yaml", yaml)); });
 }
 
 TEST(OwnInput, ShapesComeFromTheKey) {

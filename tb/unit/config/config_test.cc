@@ -14,6 +14,7 @@
 
 #include "model/base/error.h"
 #include "model/config/params.h"
+#include "tb/common/input_error.h"
 #include "tb/common/temp_file.h"
 
 namespace cssim {
@@ -21,16 +22,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// The what() of the InputError that `load` throws, or a failure if it throws none.
 template <typename F>
 std::string ErrorOf(F load) {
-  try {
-    load();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no InputError";
-  return "";
+  return InputErrorOf(load);
 }
 
 std::string ArchError(const std::string& yaml) {

@@ -7,20 +7,13 @@
 
 #include "model/base/error.h"
 #include "model/config/config.h"
+#include "tb/common/input_error.h"
 #include "tb/common/temp_file.h"
 
 namespace cssim {
 namespace {
 
-std::string ErrorOf(const std::function<void()>& load) {
-  try {
-    load();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no InputError";
-  return "";
-}
+std::string ErrorOf(const std::function<void()>& load) { return InputErrorOf(load); }
 
 constexpr const char* kConvHeader =
     "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
