@@ -103,9 +103,24 @@ void ExpandTimeloopLayers(YAML::Node& doc, const std::string& file) {
   }
 }
 
+// A SCALE-Sim cfg: what it says, over the built-in scalesim-32x32 (the clock, buses, banks and
+// DRAM SCALE-Sim has no keys for), the GLB rounded up to whole rows of that arch's banks.
+YAML::Node ScaleSimArch(const std::string& file) {
+  const YAML::Node cfg = ImportScaleSimConfig(file);
+  YAML::Node doc = ParseYaml(Resolve("arch", "scalesim-32x32").file);
+  doc["name"] = cfg["name"];
+  for (const char* key : {"rows", "cols", "dataflow", "topology"})
+    doc["array"][key] = cfg["array"][key];
+  const int64_t row_bytes =
+      doc["glb"]["banks"].as<int64_t>() * doc["glb"]["bank_width_bytes"].as<int64_t>();
+  const int64_t row_kib = std::max<int64_t>(1, row_bytes / 1024);
+  doc["glb"]["size_kib"] = (cfg["glb"]["size_kib"].as<int64_t>() + row_kib - 1) / row_kib * row_kib;
+  return doc;
+}
+
 YAML::Node Parse(const std::string& file) {
   if (EndsWith(file, ".csv")) return ImportScaleSimTopology(file);
-  if (EndsWith(file, ".cfg")) return ImportScaleSimConfig(file);
+  if (EndsWith(file, ".cfg")) return ScaleSimArch(file);
   if (EndsWith(file, ".onnx")) return ImportOnnx(file);
   YAML::Node doc = ParseYaml(file);
   try {  // a yaml-cpp error while walking a Timeloop problem is bad input too

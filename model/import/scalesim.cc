@@ -226,25 +226,15 @@ YAML::Node ImportScaleSimConfig(const std::string& file) {
     name = file.substr(file.find_last_of('/') + 1);
     name = name.substr(0, name.rfind('.'));
   }
-  // The rest of the arch as the built-in scalesim-32x32 has it
-  // (workloads/arch/scalesim-32x32.yaml), the GLB resized to the three SRAMs: 32 banks of 64-byte
-  // words, so its size is rounded up to whole 2 KiB rows.
+  // Only what the cfg says; model/config lays it over the built-in scalesim-32x32 (the rest of
+  // the arch) and rounds the GLB up to whole rows of its banks.
   YAML::Node doc;
   doc["name"] = name;
-  doc["clock_mhz"] = 1000;
   doc["array"]["rows"] = rows;
   doc["array"]["cols"] = cols;
   doc["array"]["dataflow"] = dataflow;
   doc["array"]["topology"] = "systolic";
-  doc["glb"]["size_kib"] = (sram + 1) / 2 * 2;
-  doc["glb"]["banks"] = 32;
-  doc["glb"]["bank_width_bytes"] = 64;
-  for (const char* bus : {"input_bus_bytes", "weight_bus_bytes", "output_bus_bytes"})
-    doc["noc"][bus] = 64;
-  doc["noc"]["latency_cycles"] = 2;
-  doc["dma"]["max_outstanding"] = 32;
-  doc["dram"]["preset"] = "ddr4";
-  doc["dram"]["channels"] = 4;
+  doc["glb"]["size_kib"] = sram;
   return doc;
 }
 

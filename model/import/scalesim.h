@@ -18,8 +18,9 @@ YAML::Node ImportScaleSimTopology(const std::string& file);
 
 // [general] run_name; [architecture_presets] ArrayHeight, ArrayWidth, IfmapSramSzkB,
 // FilterSramSzkB, OfmapSramSzkB, Dataflow (os | ws | is), and the keys cssim reads but has no
-// place for (offsets, Bandwidth, MemoryBanks, [run_presets] ...: docs/import.md). The rest of the
-// arch is the built-in scalesim-32x32's.
+// place for (offsets, Bandwidth, MemoryBanks, [run_presets] ...: docs/import.md). The document
+// holds only what the cfg says (name, array, glb.size_kib = the three SRAMs' sum); model/config
+// lays it over the built-in scalesim-32x32 arch.
 YAML::Node ImportScaleSimConfig(const std::string& file);
 
 }  // namespace cssim

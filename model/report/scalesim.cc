@@ -5,12 +5,11 @@
 #include <sstream>
 #include <vector>
 
+#include "model/compile/tiling.h"
 #include "model/report/results.h"
 
 namespace cssim {
 namespace {
-
-int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Cycles of `l` charged to reasons that are stalls in SCALE-Sim's sense: the array waited for
 // memory or the output path, not for its own fill and drain.

@@ -16,12 +16,13 @@
 namespace cssim {
 
 // SCALE-Sim v2's operand-matrix view of one conv/linear layer on an R x C array. With P output
-// pixels (as SCALE-Sim sizes them: ceil((H - R + S) / S) rows, likewise columns), K = fan-in (kh * kw * c) and N filters: os maps Sr = P onto rows, Sc = N onto columns
-// and streams T = K; ws maps Sr = K, Sc = N and streams T = P; is maps Sr = K, Sc = P and streams
-// T = N. Folds = ceil(Sr / R) * ceil(Sc / C); a fold takes T + R + C - 2 cycles (os) or
-// 2R + C + T - 2 (ws, is: R cycles of preload first); the layer takes folds * fold - 1 (SCALE-Sim
-// counts its last cycle from zero). Mapping efficiency: the mean over folds of the share of the
-// R x C PEs a fold maps, as SCALE-Sim reports it.
+// pixels (as SCALE-Sim sizes them: ceil((H - R + S) / S) rows, likewise columns), K = fan-in (kh *
+// kw * c) and N filters: os maps Sr = P onto rows, Sc = N onto columns and streams T = K; ws maps
+// Sr = K, Sc = N and streams T = P; is maps Sr = K, Sc = P and streams T = N. Folds = ceil(Sr / R)
+// * ceil(Sc / C); a fold takes T + R + C - 2 cycles (os) or 2R + C + T - 2 (ws, is: R cycles of
+// preload first); the layer takes folds * fold - 1 (SCALE-Sim counts its last cycle from zero).
+// Mapping efficiency: the mean over folds of the share of the R x C PEs a fold maps, as SCALE-Sim
+// reports it.
 struct ScaleSimLayer {
   bool applies = false;  // a conv or linear layer on a ws/os/is array (not rs)
   int64_t sr = 0, sc = 0, t = 0;

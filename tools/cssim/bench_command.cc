@@ -58,12 +58,6 @@ Sample TimedRunInChild(const ArchSpec& arch, const Workload& workload, const Ene
   return s;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 // Wall time of the default job: each mode's run in a fresh process as `cssim run` does, plus
 // the job as a whole (forks, loading, the three runs).
 int BenchDefaultJob(int runs) {

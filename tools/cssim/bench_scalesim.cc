@@ -33,12 +33,6 @@ std::string Quote(const std::string& s) {
   return q + "'";
 }
 
-double MedianOf(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 // The sum of the Total Cycles column of every COMPUTE_REPORT.csv SCALE-Sim wrote under `dir`.
 int64_t ScaleSimTotalCycles(const fs::path& dir) {
   int64_t total = 0;
@@ -108,7 +102,7 @@ int BenchScaleSim(const ArchSpec& arch, const Workload& workload, const EnergyTa
     const ScaleSimLayer s = ScaleSimConvention(l, arch.array);
     if (s.applies) convention += s.compute_cycles;
   }
-  const double c = MedianOf(cssim_walls), s = MedianOf(scalesim_walls);
+  const double c = Median(cssim_walls), s = Median(scalesim_walls);
   std::cout << "cssim bench --scalesim: " << workload.name << " on " << arch.name << ", " << runs
             << " runs each (median wall seconds; cssim: direct kernel, output check "
             << (check ? "on" : "off") << ")\n\n"

@@ -44,12 +44,6 @@ double Seconds(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 // The points once each (a sweep runs a point listed twice once).
 std::vector<const sweep::SweepPoint*> UniquePoints(const sweep::SweepManifest& m) {
   std::vector<const sweep::SweepPoint*> out;

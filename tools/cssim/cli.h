@@ -21,6 +21,9 @@ constexpr int kExitSim = 3;
 constexpr int kMaxJobs = 1024;
 
 // Messages leave as one line, whatever the exception text holds.
+// The median of `v` (the mean of the middle two for an even count); v must not be empty.
+double Median(std::vector<double> v);
+
 std::string OneLine(std::string s);
 int ReportInputError(const std::string& what);
 int ReportSimError(const std::string& what);
