@@ -12,4 +12,11 @@ constexpr int CeilLog2(int64_t x) {
   return bits;
 }
 
+// The smallest power of two >= n (1 for n = 0): ring sizes, so that an index wraps with a mask.
+constexpr uint64_t Pow2AtLeast(uint64_t n) {
+  uint64_t p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
 }  // namespace cssim

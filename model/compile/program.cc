@@ -48,6 +48,105 @@ int64_t ConvGeom::InputAddr(int64_t p, int64_t kk) const {
   return int64_t(in_base) + ((iy - iy0) * w + ix) * c + ch;
 }
 
+StreamWalk::StreamWalk(const StreamCmd& c, int lane) : c_(&c), lane_(lane) {
+  const ConvGeom& g = c.geom;
+  const int64_t beats = int64_t(c.beats);
+  switch (c.kind) {
+    case StreamKind::kRsFilter:
+    case StreamKind::kRsInput:
+      walk_ = Walk::kAddr;
+      break;
+    case StreamKind::kOsWeight:
+      walk_ = Walk::kLinear;
+      step_ = g.n_tile;
+      break;
+    case StreamKind::kIsWeight:
+      walk_ = Walk::kLinear;
+      step_ = c.k0 + lane < g.k ? 1 : 0;  // a lane past the reduction is idle throughout
+      break;
+    case StreamKind::kOsInput:  // kk = beat, pixel p0 + lane (Addr has no idle beats here)
+      walk_ = beats <= g.k ? Walk::kReduction : Walk::kAddr;
+      p_ = c.p0 + lane;
+      SetReduction(0);
+      break;
+    case StreamKind::kIsInput:  // kk = k0 + beats - 1 - beat, pixel p0 + lane
+      walk_ = Walk::kReduction;
+      dir_ = -1;
+      p_ = c.p0 + lane;
+      SetReduction(c.k0 + beats - 1);
+      break;
+    case StreamKind::kWsInput:  // pixel beat / kp, kk = k0 + lane * kp + beat % kp
+      walk_ = Walk::kReduction;
+      kk_first_ = c.k0 + int64_t(lane) * c.kp;
+      SetReduction(kk_first_);
+      break;
+    case StreamKind::kWsWeight:  // kk = k0 + beat
+      walk_ = Walk::kReduction;
+      weights_ = true;
+      SetReduction(c.k0);
+      break;
+    case StreamKind::kSysWsWeight:  // kk = k0 + beats - 1 - beat
+      walk_ = Walk::kReduction;
+      weights_ = true;
+      dir_ = -1;
+      SetReduction(c.k0 + beats - 1);
+      break;
+  }
+  w_col_ = int64_t(g.w_base) + c.n_local0 + lane;
+  addr_ = beats == 0 ? 0 : walk_ == Walk::kReduction ? ReductionAddr() : c.Addr(lane, 0);
+}
+
+void StreamWalk::SetReduction(int64_t kk) {
+  const ConvGeom& g = c_->geom;
+  kk_ = kk;
+  if (weights_ || kk < 0 || kk >= g.k) return;  // no im2col position (Addr gives -2 or weights)
+  const int64_t run = int64_t(g.kw) * g.c;
+  ky_ = kk / run;
+  kx_ = kk % run / g.c;
+  ch_ = kk % g.c;
+  iy_ = int64_t(g.oy0 + p_ / g.wo) * g.stride - g.pad;
+  ix_ = int64_t(p_ % g.wo) * g.stride - g.pad;
+}
+
+int64_t StreamWalk::ReductionAddr() const {
+  const ConvGeom& g = c_->geom;
+  if (kk_ >= g.k) return -2;
+  if (weights_) return w_col_ + kk_ * g.n_tile;
+  const int64_t iy = iy_ + ky_, ix = ix_ + kx_;
+  if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) return -1;
+  return int64_t(g.in_base) + ((iy - g.iy0) * g.w + ix) * g.c + ch_;
+}
+
+void StreamWalk::StepReduction() {
+  const ConvGeom& g = c_->geom;
+  if (c_->kind == StreamKind::kWsInput && ++j_ == c_->kp) {  // the next pixel
+    j_ = 0;
+    ++p_;
+    SetReduction(kk_first_);
+  } else if (weights_ || kk_ < 0 || kk_ >= g.k || kk_ + dir_ < 0 || kk_ + dir_ >= g.k) {
+    SetReduction(kk_ + dir_);  // weights, or at an end of the range: no position to step
+  } else if (dir_ > 0) {
+    ++kk_;
+    if (++ch_ == g.c) {
+      ch_ = 0;
+      if (++kx_ == g.kw) {
+        kx_ = 0;
+        ++ky_;
+      }
+    }
+  } else {
+    --kk_;
+    if (--ch_ < 0) {
+      ch_ = g.c - 1;
+      if (--kx_ < 0) {
+        kx_ = g.kw - 1;
+        --ky_;
+      }
+    }
+  }
+  addr_ = ReductionAddr();
+}
+
 const char* ModeName(Mode m) {
   switch (m) {
     case Mode::kDense:

@@ -136,6 +136,53 @@ struct StreamCmd {
   int64_t Addr(int lane, uint64_t beat) const;
 };
 
+// StreamCmd::Addr of one lane at beats 0, 1, 2, ...: the same addresses, worked out a beat at a
+// time without divisions for the streams that walk a conv's reduction index (im2col inputs and
+// weight columns, in either direction), and by Addr itself for the row-stationary streams. The
+// streamer asks for the address of every value it moves, so this is its inner loop; a unit
+// test holds it to Addr for every stream kind.
+class StreamWalk {
+ public:
+  StreamWalk() = default;
+  StreamWalk(const StreamCmd& c, int lane);  // at beat 0
+  int64_t addr() const { return addr_; }
+  void Next() {  // to the next beat (at or past the last beat, addr() is unspecified)
+    ++beat_;
+    switch (walk_) {
+      case Walk::kAddr:
+        addr_ = beat_ < c_->beats ? c_->Addr(lane_, beat_) : 0;
+        return;
+      case Walk::kLinear:
+        addr_ += step_;
+        return;
+      case Walk::kReduction:
+        StepReduction();
+        return;
+    }
+  }
+
+ private:
+  enum class Walk { kAddr, kLinear, kReduction };
+  void StepReduction();
+  void SetReduction(int64_t kk);  // kk_ and its im2col position
+  int64_t ReductionAddr() const;  // Addr at reduction index kk_ (-2 past geom.k)
+
+  const StreamCmd* c_ = nullptr;
+  int lane_ = 0;
+  uint64_t beat_ = 0;
+  Walk walk_ = Walk::kAddr;
+  int64_t addr_ = 0, step_ = 0;
+  // kReduction: the reduction index kk_ moves by dir_ each beat (ws input: restarts at kk_first_
+  // every kp beats, with the next pixel); weights or an im2col read at (ky_, kx_, ch_) of pixel
+  // p_ (its window's top-left input iy_, ix_, which may be in the padding).
+  bool weights_ = false;
+  int dir_ = 1;
+  int64_t kk_ = 0, kk_first_ = 0, j_ = 0;
+  int64_t p_ = 0, iy_ = 0, ix_ = 0;
+  int64_t ky_ = 0, kx_ = 0, ch_ = 0;
+  int64_t w_col_ = 0;  // weights: address of reduction index 0 in this lane's column
+};
+
 // A pass of the PE array, or of the CS engine (sparse weights x dense activations). For the CS
 // engine rows are its lanes and columns its group engines: engine e holds the combined kernel of
 // group (first group of the pass + e), and each of its `n` accumulators sums the products whose

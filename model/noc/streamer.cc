@@ -1,8 +1,10 @@
 #include "model/noc/streamer.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <sstream>
 
+#include "model/base/bits.h"
 #include "model/base/error.h"
 
 namespace cssim {
@@ -28,28 +30,40 @@ Streamer::Streamer(const std::string& name, int max_lanes, int buffer_bytes, int
       starved_(stats_, "starved_cycles", "cycles",
                "cycles with a command active but some lane's next value not yet fetched") {}
 
-void Streamer::Advance(int l) {
-  Lane& lane = lanes_[l];
-  ++lane.next_beat;
-  lane.next_addr = lane.next_beat < c_.beats ? c_.Addr(l, lane.next_beat) : 0;
+Streamer::Pending& Streamer::PushPending(uint32_t word, Cycle now) {
+  if (pending_tail_ - pending_head_ == pending_.size()) {  // full: double the ring, in order
+    std::vector<Pending> grown(std::max<size_t>(8, 2 * pending_.size()));
+    for (uint64_t s = pending_head_; s < pending_tail_; ++s)
+      grown[s & (grown.size() - 1)] = std::move(PendingAt(s));
+    pending_.swap(grown);
+  }
+  Pending& p = PendingAt(pending_tail_++);
+  p.word = word;
+  p.runs.clear();
+  p.queued = now;
+  return p;
 }
 
 void Streamer::Serve(int l) {
   Lane& lane = lanes_[l];
-  while (lane.next_beat < c_.beats && lane.buf.size() < buffer_bytes_) {
-    const int64_t a = lane.next_addr;
+  while (lane.next_beat < c_.beats && Size(lane) < buffer_bytes_) {
+    const int64_t a = lane.walk.addr();
     if (a < 0) {
-      lane.buf.push_back(Slot{0, true, false});
+      Push(l, 0, true, a != -2, false, 0);
       progress_ = true;
     } else {
-      const uint32_t word = uint32_t(a) - uint32_t(a) % word_;
+      const uint32_t word = uint32_t(a) & ~(word_ - 1);
       const uint16_t offset = uint16_t(uint32_t(a) - word);
       if (lane.in_flight && word == lane.in_flight_word) {
-        pending_[lane.in_flight_serial - pending_popped_].fills.push_back(
-            SlotFill{l, popped_[l] + lane.buf.size(), offset});
-        lane.buf.push_back(Slot{});
+        std::vector<SlotRun>& runs = PendingAt(lane.in_flight_serial).runs;
+        if (!runs.empty() && runs.back().lane == l && runs.back().count < UINT16_MAX &&
+            runs.back().first + runs.back().count == uint32_t(lane.tail))
+          ++runs.back().count;
+        else
+          runs.emplace_back(uint32_t(lane.tail), uint16_t(l));
+        Push(l, 0, false, true, false, uint8_t(offset));
       } else if (lane.reg_valid && word == lane.reg_word) {
-        lane.buf.push_back(Slot{int8_t(lane.reg_data[offset]), true, true});
+        Push(l, int8_t(lane.reg_data[offset]), true, false, true, 0);
         progress_ = true;
       } else {
         return;  // needs a new read
@@ -66,23 +80,31 @@ void Streamer::Issue(Cycle now) {
   const int n = c_.lanes;
   // After Serve, a lane with values left and buffer room needs a read for its next value.
   auto needs_read = [&](const Lane& lane) {
-    return lane.next_beat < c_.beats && lane.buf.size() < buffer_bytes_;
+    return lane.next_beat < c_.beats && Size(lane) < buffer_bytes_;
   };
-  for (int l = 0; l < n; ++l) Serve(l);
+  auto furthest_behind = [&](int l, int best) {
+    return needs_read(lanes_[l]) && (best < 0 || lanes_[l].next_beat < lanes_[best].next_beat);
+  };
+  int best = -1;
+  for (int l = 0; l < n; ++l) {  // Serve(l) changes lane l only
+    Serve(l);
+    if (furthest_behind(l, best)) best = l;
+  }
   for (int reads = 0; reads < glb_.lanes && glb_.req.CanPush(); ++reads) {
-    int best = -1;
-    for (int l = 0; l < n; ++l)
-      if (needs_read(lanes_[l]) && (best < 0 || lanes_[l].next_beat < lanes_[best].next_beat))
-        best = l;
+    if (reads > 0) {
+      best = -1;
+      for (int l = 0; l < n; ++l)
+        if (furthest_behind(l, best)) best = l;
+    }
     if (best < 0) break;
-    const int64_t a = lanes_[best].next_addr;
-    const uint32_t word = uint32_t(a) - uint32_t(a) % word_;
-    const uint64_t serial = pending_popped_ + pending_.size();
-    pending_.push_back(Pending{word, {}, now});
+    const int64_t a = lanes_[best].walk.addr();
+    const uint32_t word = uint32_t(a) & ~(word_ - 1);
+    const uint64_t serial = pending_tail_;
+    PushPending(word, now);
     for (int j = 0; j < n; ++j) {
       const int l = (best + j) % n;
       Lane& lane = lanes_[l];
-      if (!needs_read(lane) || uint32_t(lane.next_addr) / word_ != word / word_) continue;
+      if (!needs_read(lane) || (uint32_t(lane.walk.addr()) & ~(word_ - 1)) != word) continue;
       lane.in_flight = true;
       lane.in_flight_word = word;
       lane.in_flight_serial = serial;
@@ -96,55 +118,59 @@ void Streamer::Issue(Cycle now) {
 }
 
 void Streamer::Fill() {
-  // The GLB answers a port in order: responses match pending_ front to back.
+  // The GLB answers a port in order: responses match the pending reads oldest first.
   while (glb_.resp.CanPop()) {
     const GlbResp r = glb_.resp.Pop();
-    const Pending& p = pending_.front();
-    for (const SlotFill& f : p.fills) {
-      Lane& lane = lanes_[f.lane];
-      Slot& s = lane.buf[f.slot_serial - popped_[f.lane]];
-      s.value = int8_t(r.data[f.offset]);
-      s.ready = true;
+    const Pending& p = PendingAt(pending_head_);
+    for (const SlotRun& run : p.runs) {
+      Lane& lane = lanes_[run.lane];
+      for (uint32_t i = 0; i < run.count; ++i) {
+        const size_t at = RowOf(uint32_t(run.first + i)) + run.lane;
+        value_[at] = int8_t(r.data[offset_[at]]);
+        ready_[at] = 1;
+      }
       // The word reaches the lane: it becomes the lane's register.
       lane.reg_valid = true;
       lane.reg_word = p.word;
       std::copy(r.data.begin(), r.data.begin() + word_, lane.reg_data.begin());
-      if (lane.in_flight && lane.in_flight_serial == pending_popped_) lane.in_flight = false;
+      if (lane.in_flight && lane.in_flight_serial == pending_head_) lane.in_flight = false;
     }
-    pending_.pop_front();
-    ++pending_popped_;
+    ++pending_head_;
   }
 }
 
 bool Streamer::ConflictDelayed() const {
-  if (!active_ || emitted_ >= c_.beats || pending_.empty()) return false;
+  if (!active_ || emitted_ >= c_.beats || pending_head_ == pending_tail_) return false;
   // The GLB sees a read from the cycle after it was queued; a loss from then on delayed it (the
   // port is served in order). Comparing cycles, not counts, keeps this independent of the order
   // in which units tick within a cycle.
-  if (glb_.last_lost == kNever || glb_.last_lost <= pending_.front().queued) return false;
-  for (int l = 0; l < c_.lanes; ++l)
-    if (lanes_[l].buf.empty() || !lanes_[l].buf.front().ready) return true;
-  return false;
+  if (glb_.last_lost == kNever || glb_.last_lost <= PendingAt(pending_head_).queued) return false;
+  return !FrontsReady();
+}
+
+bool Streamer::FrontsReady() const {
+  // A popped or never-pushed slot has ready 0, so the front row alone tells.
+  const uint8_t* ready = &ready_[RowOf(emitted_)];
+  uint8_t all = 1;
+  for (int l = 0; l < c_.lanes; ++l) all &= ready[l];
+  return all != 0;
 }
 
 void Streamer::Emit(Cycle now) {
   if (emitted_ >= c_.beats || pipe_.size() > size_t(latency_)) return;
-  for (int l = 0; l < c_.lanes; ++l)
-    if (lanes_[l].buf.empty() || !lanes_[l].buf.front().ready) {
-      starved_.Add();
-      return;
-    }
-  Beat b;
-  b.v.resize(size_t(c_.lanes));
-  uint64_t bytes = 0, hits = 0;
-  for (int l = 0; l < c_.lanes; ++l) {
-    const Slot& s = lanes_[l].buf.front();
-    b.v[l] = s.value;
-    hits += s.hit;
-    bytes += !s.hit && c_.Addr(l, emitted_) != -2;
-    lanes_[l].buf.pop_front();
-    ++popped_[l];
+  if (!FrontsReady()) {
+    starved_.Add();
+    return;
   }
+  const size_t row = RowOf(emitted_), n = size_t(c_.lanes);
+  Beat b;
+  b.v.assign(value_.begin() + ptrdiff_t(row), value_.begin() + ptrdiff_t(row + n));
+  uint64_t bytes = 0, hits = 0;
+  for (size_t l = 0; l < n; ++l) {
+    hits += hit_[row + l];
+    bytes += bus_[row + l];
+  }
+  std::fill_n(ready_.begin() + ptrdiff_t(row), n, uint8_t(0));
   pipe_.emplace_back(now + Cycle(latency_), std::move(b));
   transfers_.Add(bytes);
   reg_hits_.Add(hits);
@@ -159,16 +185,27 @@ void Streamer::Tick(Cycle now) {
     if (c_.lanes > max_lanes_) throw SimError(name_ + ": stream wider than the bus");
     active_ = true;
     emitted_ = 0;
-    lanes_.assign(size_t(c_.lanes), Lane{});
-    for (int l = 0; l < c_.lanes; ++l) lanes_[l].next_addr = c_.beats ? c_.Addr(l, 0) : 0;
-    popped_.assign(size_t(c_.lanes), 0);
+    if (lanes_.empty()) {
+      lanes_.resize(size_t(max_lanes_));
+      const size_t slots = Pow2AtLeast(buffer_bytes_) * size_t(max_lanes_);
+      ring_mask_ = Pow2AtLeast(buffer_bytes_) - 1;
+      value_.assign(slots, 0);
+      for (auto* v : {&ready_, &bus_, &hit_, &offset_}) v->assign(slots, 0);
+    }
+    for (int l = 0; l < c_.lanes; ++l) {
+      Lane& lane = lanes_[l];
+      lane.tail = 0;
+      lane.next_beat = 0;
+      lane.walk = StreamWalk(c_, l);
+      lane.reg_valid = lane.in_flight = false;
+    }
     progress_ = true;
   }
   if (active_) {
     Fill();
     Emit(now);
     Issue(now);
-    if (emitted_ == c_.beats && pending_.empty()) active_ = false;
+    if (emitted_ == c_.beats && pending_head_ == pending_tail_) active_ = false;
   }
   // The bus pipeline: a beat leaves `latency_` cycles after it was formed.
   if (!pipe_.empty() && pipe_.front().first <= now && out_.CanPush()) {
@@ -189,7 +226,7 @@ Cycle Streamer::NextEvent(Cycle now) const {
 std::string Streamer::DebugState() const {
   std::ostringstream os;
   os << name_ << ": active=" << active_ << " emitted=" << emitted_ << "/" << c_.beats
-     << " pending=" << pending_.size();
+     << " pending=" << pending_tail_ - pending_head_;
   return os.str();
 }
 

@@ -60,15 +60,15 @@ class Streamer : public Unit {
   bool ConflictDelayed() const;
 
  private:
-  struct Slot {
-    int8_t value = 0;
-    bool ready = false;
-    bool hit = false;  // served by the word register (no bus transfer)
-  };
+  // The lanes' buffers: one ring of slots, addressed by a slot's serial within its lane (slots
+  // pushed to the lane before it). Emit pops one slot from every lane at once, so every lane's
+  // front is slot emitted_, and a row of the ring (one serial, every lane) is contiguous: a
+  // beat is formed from one row. A row's flags are cleared when it is popped.
+  size_t RowOf(uint64_t serial) const { return size_t(serial & ring_mask_) * size_t(max_lanes_); }
   struct Lane {
-    std::deque<Slot> buf;
+    uint64_t tail = 0;       // serial one past the lane's newest slot
     uint64_t next_beat = 0;  // next beat whose value is still to be requested
-    int64_t next_addr = 0;   // its address (Addr(lane, next_beat)), cached
+    StreamWalk walk;         // at next_beat: walk.addr() is its address
     // The word register: the last word delivered to this lane.
     bool reg_valid = false;
     uint32_t reg_word = 0;
@@ -78,17 +78,34 @@ class Streamer : public Unit {
     uint32_t in_flight_word = 0;
     uint64_t in_flight_serial = 0;
   };
-  struct SlotFill {  // one slot served by a word read
-    int lane;
-    size_t slot_serial;
-    uint16_t offset;  // byte in the word
+  size_t Size(const Lane& lane) const { return size_t(lane.tail - emitted_); }
+  // Appends a slot to lane l: its value, whether it is ready, put on the bus, a register hit,
+  // and (waiting for a read) its byte in the word.
+  void Push(int l, int8_t value, bool ready, bool bus, bool hit, uint8_t offset) {
+    const size_t i = RowOf(lanes_[size_t(l)].tail++) + size_t(l);
+    value_[i] = value;
+    ready_[i] = ready;
+    bus_[i] = bus;
+    hit_[i] = hit;
+    offset_[i] = offset;
+  }
+  bool FrontsReady() const;  // every active lane's front slot holds its value
+  struct SlotRun {           // consecutive slots of one lane served by a word read
+    // Built in place (emplace_back): a copy from the stack stalls on store forwarding.
+    SlotRun(uint32_t f, uint16_t l) : first(f), lane(l) {}
+    uint32_t first;  // serial of the first slot, modulo 2^32 (the ring is far smaller)
+    uint16_t lane;
+    uint16_t count = 1;
   };
   struct Pending {  // one GLB word read and every slot it serves
     uint32_t word = 0;
-    std::vector<SlotFill> fills;
+    std::vector<SlotRun> runs;
     Cycle queued = 0;  // the cycle the read was pushed to the GLB port
   };
-  void Advance(int lane);  // next_beat++ and refresh next_addr
+  void Advance(int lane) {  // to the lane's next beat
+    ++lanes_[size_t(lane)].next_beat;
+    lanes_[size_t(lane)].walk.Next();
+  }
   // Takes the lane's next values that need no new read: padding / idle, values in its in-flight
   // word (joining that read) and values in its register.
   void Serve(int lane);
@@ -101,7 +118,7 @@ class Streamer : public Unit {
   int max_lanes_;
   size_t buffer_bytes_;
   Glb::Port& glb_;
-  uint32_t word_;
+  uint32_t word_;  // bytes, a power of two
   DataType data_type_;
   Link<StreamCmd> cmd_;
   Link<Beat> out_;
@@ -109,10 +126,19 @@ class Streamer : public Unit {
   bool active_ = false;
   StreamCmd c_;
   uint64_t emitted_ = 0;
-  std::vector<Lane> lanes_;
-  std::vector<size_t> popped_;  // slots popped per lane (serial of buf.front())
-  std::deque<Pending> pending_;
-  uint64_t pending_popped_ = 0;              // reads answered so far (serial of pending_.front())
+  std::vector<Lane> lanes_;  // max_lanes_ of them, the first c_.lanes in use
+  uint64_t ring_mask_ = 0;   // rows - 1 (rows: a power of two >= buffer_bytes_)
+  std::vector<int8_t> value_;
+  std::vector<uint8_t> ready_, bus_, hit_, offset_;
+  // Reads in flight, a ring addressed by serial like a lane's slots (the fill lists keep their
+  // capacity from one read to the next): pending_head_ = reads answered so far.
+  std::vector<Pending> pending_;
+  uint64_t pending_head_ = 0, pending_tail_ = 0;
+  Pending& PendingAt(uint64_t serial) { return pending_[serial & (pending_.size() - 1)]; }
+  const Pending& PendingAt(uint64_t serial) const {
+    return pending_[serial & (pending_.size() - 1)];
+  }
+  Pending& PushPending(uint32_t word, Cycle now);
   std::deque<std::pair<Cycle, Beat>> pipe_;  // formed beats on their way down the bus
   bool progress_ = false;
 

@@ -4,16 +4,24 @@
 #include <cstring>
 #include <sstream>
 
+#include "model/base/bits.h"
 #include "model/base/error.h"
 #include "model/base/test_fault.h"
 
 namespace cssim {
 namespace {
 
-size_t Pow2AtLeast(size_t n) {
-  size_t p = 1;
-  while (p < n) p *= 2;
-  return p;
+// One PE row's MACs of a step, acc[c] += x[c] * w[c]: the array's inner loop. Built for AVX2 as
+// well as the baseline x86-64 (the loader picks the clone the CPU runs; other targets build
+// the plain loop), since baseline SSE2 widens int8 products in several steps. __restrict: int8_t
+// may alias anything, which would keep the loop from vectorising. Integer sums: every clone
+// gives the same bits.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void MacRow(int32_t* __restrict acc, const int8_t* __restrict x, const int8_t* __restrict w,
+            int n) {
+  for (int c = 0; c < n; ++c) acc[c] += int32_t(x[c]) * int32_t(w[c]);
 }
 
 // Enough pass records for every pass with a beat in flight (at most rows + cols - 1 steps of
@@ -383,15 +391,11 @@ void SystolicArray::StepOs() {
   int8_t* col = &colh_[(step_ & mask) * cols_];
   for (int c = 0; c < cols_; ++c) col[c] = wh_[((step_ - uint64_t(c)) & mask) * cols_ + c];
   Drain();
-  const int cols = cols_;  // a local: stores through acc could otherwise alias the member
   for (int r = 0; r < rows_; ++r) {
     // A row no beat in flight has inputs for would add 0 (its PEs are clock gated).
     if (row_until_[size_t(r)] < step_) continue;
-    // __restrict: int8_t may alias anything, which would keep the loop from vectorising.
-    int32_t* __restrict acc = &psum_[size_t(r) * cols_];
-    const int8_t* __restrict x = &rowh_[size_t(r) * 2 * chain_ + base];
-    const int8_t* __restrict w = &colh_[((step_ - uint64_t(r)) & mask) * cols_];
-    for (int c = 0; c < cols; ++c) acc[c] += int32_t(x[c]) * int32_t(w[c]);
+    MacRow(&psum_[size_t(r) * cols_], &rowh_[size_t(r) * 2 * chain_ + base],
+           &colh_[((step_ - uint64_t(r)) & mask) * cols_], cols_);
   }
   if (drop_now_) psum_[0] -= int32_t(rowh_[base]) * int32_t(col[0]);
   Flips();

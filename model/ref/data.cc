@@ -37,10 +37,26 @@ int64_t UniformInt(std::mt19937_64& rng, int64_t lo, int64_t hi) {
 
 namespace {
 
-std::vector<int8_t> Draw(uint64_t seed, int64_t count, int lo, int hi) {
+// UniformInt over a range fixed at compile time: the same draws, with the rejection limit and
+// the modulus constants (the generators' hot loops; a run's weights are drawn here).
+template <int64_t kLo, int64_t kHi>
+int64_t UniformIn(std::mt19937_64& rng) {
+  static_assert(kLo <= kHi && uint64_t(kHi) - uint64_t(kLo) + 1 != 0, "a non-empty, short range");
+  constexpr uint64_t kSpan = uint64_t(kHi) - uint64_t(kLo) + 1;
+  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+  constexpr uint64_t kLimit = kMax - (kMax % kSpan + 1) % kSpan;
+  uint64_t r;
+  do {
+    r = rng();
+  } while (r > kLimit);
+  return int64_t(uint64_t(kLo) + r % kSpan);
+}
+
+template <int64_t kLo, int64_t kHi>
+std::vector<int8_t> Draw(uint64_t seed, int64_t count) {
   std::mt19937_64 rng(seed);
   std::vector<int8_t> v(static_cast<size_t>(count));
-  for (int8_t& x : v) x = int8_t(UniformInt(rng, lo, hi));
+  for (int8_t& x : v) x = int8_t(UniformIn<kLo, kHi>(rng));
   return v;
 }
 
@@ -48,7 +64,7 @@ std::vector<int8_t> Draw(uint64_t seed, int64_t count, int lo, int hi) {
 // shorter, shifted past 0, so that every value costs exactly one accepted draw.
 static_assert(kWeightMin < 0 && kWeightMax > 0, "the non-zero weight range must straddle 0");
 int8_t DrawNonZeroWeight(std::mt19937_64& rng) {
-  const int64_t v = UniformInt(rng, kWeightMin, kWeightMax - 1);
+  const int64_t v = UniformIn<kWeightMin, kWeightMax - 1>(rng);
   return int8_t(v >= 0 ? v + 1 : v);
 }
 
@@ -84,7 +100,7 @@ std::vector<int8_t> GenerateWeights(const Workload& w, size_t layer_index) {
   const Layer& l = w.layers[layer_index];
   const uint64_t value_seed = DataSeed(w.seed, layer_index + 1);
   if (!l.sparse_weights() || l.weight_count() == 0) {
-    return Draw(value_seed, l.weight_count(), kWeightMin, kWeightMax);
+    return Draw<kWeightMin, kWeightMax>(value_seed, l.weight_count());
   }
   const std::vector<uint8_t> mask =
       ComplementaryMasks(l, DataSeed(w.seed, kMaskStream + layer_index));
@@ -97,15 +113,15 @@ std::vector<int8_t> GenerateWeights(const Workload& w, size_t layer_index) {
 }
 
 std::vector<int8_t> GenerateInput(const Workload& w) {
-  return Draw(DataSeed(w.seed, 0), w.input.size(), kInputMin, kInputMax);
+  return Draw<kInputMin, kInputMax>(DataSeed(w.seed, 0), w.input.size());
 }
 
 std::vector<int8_t> GenerateLayerInput(const Workload& w, size_t layer_index) {
   if (layer_index >= w.layers.size() || !w.layers[layer_index].own_input)
     throw SimError("GenerateLayerInput: layer " + std::to_string(layer_index) +
                    " has no own input");
-  return Draw(DataSeed(w.seed, kInputStream + layer_index), w.layers[layer_index].in.size(),
-              kInputMin, kInputMax);
+  return Draw<kInputMin, kInputMax>(DataSeed(w.seed, kInputStream + layer_index),
+                                    w.layers[layer_index].in.size());
 }
 
 }  // namespace cssim

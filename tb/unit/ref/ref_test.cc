@@ -256,6 +256,23 @@ TEST(Data, GoldenValuesPinTheSeedFormula) {
   EXPECT_EQ(GenerateWeights(w, 0), (std::vector<int8_t>{-7, 0, -4, 13, 12, -1, 3, -2}));
 }
 
+TEST(Data, GeneratorsDrawExactlyWhatUniformIntDraws) {
+  // The generators specialise UniformInt to their fixed ranges for speed: over many draws (and
+  // so many rejections) they must still be UniformInt's sequence.
+  Workload w;
+  w.seed = 7;
+  w.input = {16, 16, 16};
+  w.layers = {MakeConv("c", {16, 16, 16}, {32, 3, 3}, 1, 1, 0)};
+  std::mt19937_64 in_rng(DataSeed(7, 0));
+  std::vector<int8_t> in(w.input.size());
+  for (int8_t& x : in) x = int8_t(UniformInt(in_rng, kInputMin, kInputMax));
+  EXPECT_EQ(GenerateInput(w), in);
+  std::mt19937_64 w_rng(DataSeed(7, 1));
+  std::vector<int8_t> weights(size_t(w.layers[0].weight_count()));
+  for (int8_t& x : weights) x = int8_t(UniformInt(w_rng, kWeightMin, kWeightMax));
+  EXPECT_EQ(GenerateWeights(w, 0), weights);
+}
+
 TEST(Data, InputDeterministicPerSeedAndInRange) {
   Workload a;
   a.input = {3, 32, 32};
