@@ -19,6 +19,8 @@ const char* LayerKindName(LayerKind k) {
       return "requant";
     case LayerKind::kKwta:
       return "kwta";
+    case LayerKind::kAvgPool:
+      return "avgpool";
   }
   return "unknown";  // unreachable for a valid enum value; keeps -Wreturn-type quiet
 }

@@ -22,8 +22,8 @@ struct Shape {
   bool operator==(const Shape& o) const { return c == o.c && h == o.h && w == o.w; }
 };
 
-enum class LayerKind { kConv, kLinear, kMaxPool, kRelu, kRequant, kKwta };
-// "conv" | "linear" | "maxpool" | "relu" | "requant" | "kwta"
+enum class LayerKind { kConv, kLinear, kMaxPool, kRelu, kRequant, kKwta, kAvgPool };
+// "conv" | "linear" | "maxpool" | "relu" | "requant" | "kwta" | "avgpool"
 const char* LayerKindName(LayerKind k);
 
 // Element type of a layer's output: conv/linear produce int32 sums; requant makes int8.
@@ -38,7 +38,8 @@ struct Layer {
   int kernel_h = 1, kernel_w = 1;
   int stride = 1;
   int pad = 0;
-  // maxpool: pool_size x pool_size window, pool_stride.
+  // maxpool, avgpool: pool_size x pool_size window, pool_stride, no padding. avgpool: the
+  // window's sum / pool_size^2 rounded half up (towards +infinity), in the input's type.
   int pool_size = 2, pool_stride = 2;
   // requant: out = clamp((in + 2^(shift-1)) >> shift, -128, 127) (arithmetic shift; shift 0
   // just clamps).
@@ -65,6 +66,7 @@ struct Layer {
   // Kernels packed into one combined kernel: floor(fan_in / nnz), at most out_channels.
   int pack_n() const;
   bool sparse_weights() const { return weight_density < 1.0; }
+  bool pools() const { return kind == LayerKind::kMaxPool || kind == LayerKind::kAvgPool; }
   int64_t kwta_k() const;  // max(1, round(density * in.size()))
 };
 

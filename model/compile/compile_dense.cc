@@ -262,7 +262,7 @@ void CompileConv(const CompileContext& cx, const Group& g, Op* op) {
 void CompileVector(const CompileContext& cx, const Group& g, Op* op) {
   const Layer& l = *g.main;
   const Layer& last = cx.workload.layers[g.last];
-  const bool pool = l.kind == LayerKind::kMaxPool;
+  const bool pool = l.pools();
   const int win = pool ? l.pool_size : 1, stride = pool ? l.pool_stride : 1;
   const int C = l.in.c, H = l.in.h, W = l.in.w, Ho = last.out.h, Wo = last.out.w;
   const int in_elem = ElemBytes(l.in_type), out_elem = ElemBytes(last.out_type);
@@ -298,7 +298,8 @@ void CompileVector(const CompileContext& cx, const Group& g, Op* op) {
     v.out_base = base + uint32_t(AlignUp(uint64_t(iy1 - iy0) * W * C * in_elem));
     v.in_elem_bytes = in_elem;
     v.out_elem_bytes = out_elem;
-    v.max = pool;
+    v.max = l.kind == LayerKind::kMaxPool;
+    v.avg = l.kind == LayerKind::kAvgPool;
     v.requant = g.requant;
     v.shift = g.shift;
     v.relu = g.relu;

@@ -272,7 +272,11 @@ void DumpProgram(const Program& p, std::ostream& os) {
         }
       }
       for (const VectorCmd& v : t.vectors)
-        os << " vector " << v.out_pixels << " px win " << v.win << ";";
+        os << " vector " << v.out_pixels << " px "
+           << (v.max   ? "max "
+               : v.avg ? "avg "
+                       : "")
+           << "win " << v.win << ";";
       for (const KwtaCmd& k : t.kwta)
         os << " kwta " << k.k << " of " << k.n << (k.write_list ? " -> list" : " -> dense") << ";";
       for (const SsCmd& c : t.ss)

@@ -224,7 +224,7 @@ struct CollectCmd {
   bool transposed = false;
 };
 
-// A vector pass over a GLB tile: max-pool / ReLU / requantise, HWC in and out.
+// A vector pass over a GLB tile: max- or average-pool / ReLU / requantise, HWC in and out.
 struct VectorCmd {
   int c = 0;                // channels
   int in_w = 0;             // input width
@@ -234,7 +234,8 @@ struct VectorCmd {
   int oy0 = 0, iy0 = 0;    // first output row; first input row held in the GLB
   uint32_t in_base = 0, out_base = 0;
   int in_elem_bytes = 1, out_elem_bytes = 1;
-  bool max = false;  // max over the window (else the single element)
+  bool max = false;  // max over the window
+  bool avg = false;  // the window's average (PpuAverage); neither: the single element
   bool requant = false;
   int shift = 0;
   bool relu = false;

@@ -141,7 +141,7 @@ ArchSpec ReadArch(const std::string& file, const YAML::Node& root) {
 
 LayerKind ParseLayerKind(const std::string& s) {
   for (LayerKind k : {LayerKind::kConv, LayerKind::kLinear, LayerKind::kMaxPool, LayerKind::kRelu,
-                      LayerKind::kRequant, LayerKind::kKwta})
+                      LayerKind::kRequant, LayerKind::kKwta, LayerKind::kAvgPool})
     if (s == LayerKindName(k)) return k;
   throw SimError("layer type '" + s + "' passed the schema but has no LayerKind");
 }
@@ -237,7 +237,8 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       out_h = out_w = 1;
       l.out_type = ElemType::kInt32;
       break;
-    case LayerKind::kMaxPool: {
+    case LayerKind::kMaxPool:
+    case LayerKind::kAvgPool: {
       l.pool_size = r.Int("size");
       l.pool_stride = r.OptInt("stride").value_or(l.pool_size);
       if (l.pool_size > in.h || l.pool_size > in.w)
@@ -478,6 +479,7 @@ std::string ToYaml(const Workload& w) {
           if (l.sparse_weights()) m("weight_density", l.weight_density);
           break;
         case LayerKind::kMaxPool:
+        case LayerKind::kAvgPool:
           m("size", l.pool_size)("stride", l.pool_stride);
           break;
         case LayerKind::kKwta:

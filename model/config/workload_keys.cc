@@ -36,9 +36,10 @@ KeyTable<Layer> BuildLayerKeys() {
   KeyTable<Layer> t(w);
   t.Unbound(TextDef(w, "layers[].name", "layer name, unique in the workload"))
       .Unbound(EnumDef(w, "layers[].type", "",
-                       {"conv", "linear", "maxpool", "relu", "requant", "kwta"},
+                       {"conv", "linear", "maxpool", "avgpool", "relu", "requant", "kwta"},
                        "conv and linear take int8 and produce int32; requant takes int32 and "
-                       "produces int8; relu and maxpool keep the type; kwta takes int8"))
+                       "produces int8; relu, maxpool and avgpool (the window's mean, rounded "
+                       "half up) keep the type; kwta takes int8"))
       .Unbound(ContainerDef(w, "layers[].input", "map",
                             "the layer's own input, generated from the seed like the network "
                             "input, instead of the previous layer's output (independent "
@@ -62,15 +63,15 @@ KeyTable<Layer> BuildLayerKeys() {
       .Unbound(ForTypes(IntDef(w, "layers[].kernel_w", "pixels", "kernel", 1, kIntMax,
                                "kernel width (with kernel_h, instead of kernel)"),
                         "conv"))
-      .Unbound(ForTypes(IntDef(w, "layers[].stride", "pixels", "1 (conv), size (maxpool)", 1,
-                               kIntMax, "window step"),
-                        "conv maxpool"))
+      .Unbound(ForTypes(IntDef(w, "layers[].stride", "pixels", "1 (conv), size (pools)", 1, kIntMax,
+                               "window step"),
+                        "conv maxpool avgpool"))
       .Unbound(ForTypes(IntDef(w, "layers[].pad", "pixels", "0", 0, kIntMax,
                                "zero padding on every side; less than the kernel"),
                         "conv"))
       .Unbound(ForTypes(
           IntDef(w, "layers[].size", "pixels", "", 1, kIntMax, "pooling window is size x size"),
-          "maxpool"))
+          "maxpool avgpool"))
       .Unbound(ForTypes(
           FloatDef(w, "layers[].weight_density", "fraction", "1", 1e-9, 1,
                    "non-zero fraction of every kernel; < 1 generates complementary masks (each "

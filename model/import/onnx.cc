@@ -15,8 +15,8 @@ namespace cssim {
 namespace {
 
 constexpr const char* kSupported =
-    "Conv, Gemm, MatMul, MaxPool, Relu, Flatten, Reshape, Transpose (of a weight); "
-    "AveragePool and Add are not supported yet";
+    "Conv, Gemm, MatMul, MaxPool, AveragePool, Relu, Flatten, Reshape, Transpose (of a weight); "
+    "Add is not supported yet";
 
 struct Tensor {
   int c = 0, h = 0, w = 0;
@@ -208,18 +208,18 @@ class Importer {
       l["type"] = "linear";
       l["out_features"] = out;
       cur_ = {int(out), 1, 1, true, size};
-    } else if (op == "MaxPool") {
+    } else if (op == "MaxPool" || op == "AveragePool") {
       const std::vector<int64_t> k = Ints(n, "kernel_shape", {});
       if (k.size() != 2 || k[0] != k[1]) Fail(where + ".kernel_shape", "not square", "k x k");
       Positive(where + ".kernel_shape", k);
       const int64_t stride = One(where + ".strides", Ints(n, "strides", {1}), 1, "strides");
       if (!AllEqual(Ints(n, "pads", {0}), 0))
-        Fail(where + ".pads", "padded", "0 (cssim's max-pool has no padding)");
+        Fail(where + ".pads", "padded", "0 (cssim's pools have no padding)");
       if (k[0] > cur_.h || k[0] > cur_.w) Fail(where, "window larger than its input");
       if (!AllEqual(Ints(n, "dilations", {1}), 1) || Int(n, "ceil_mode", 0) != 0)
         Fail(where, "dilation or ceil_mode", "neither");
       ToInt8();
-      l["type"] = "maxpool";
+      l["type"] = op == "MaxPool" ? "maxpool" : "avgpool";
       l["size"] = k[0];
       l["stride"] = stride;
       cur_.h = int((cur_.h - k[0]) / stride + 1);

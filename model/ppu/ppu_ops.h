@@ -1,5 +1,6 @@
 // The post-processing unit's element operations, shared by the output collector and the vector
-// unit: the output stage (requantise, then ReLU) and little-endian element packing.
+// unit: the output stage (requantise, then ReLU), the average pool's divider and little-endian
+// element packing.
 #pragma once
 
 #include <algorithm>
@@ -21,6 +22,18 @@ inline int32_t PpuRequantize(int32_t x, int shift) {
   if (v > 127) return 127;
   if (v < -128) return -128;
   return int32_t(v);
+}
+
+// The average pool's divider: the window's sum (int64, so that int32 windows cannot overflow)
+// over its n elements, rounded half up like the requantiser: floor((2 * sum + n) / (2 * n)), an
+// adder and a divider by the constant 2n whose quotient rounds towards -infinity. The reference
+// computes it its own way (model/ref/ref.cc, AvgPool); tb/unit/ppu/ppu_ops_test.cc checks they
+// agree.
+inline int32_t PpuAverage(int64_t sum, int n) {
+  const int64_t num = 2 * sum + n, den = 2 * int64_t(n);
+  int64_t q = num / den;
+  if (num % den != 0 && num < 0) q -= 1;  // C++ truncates towards zero
+  return int32_t(q);
 }
 
 inline int32_t OutputStage(int32_t x, bool requant, int shift, bool relu) {

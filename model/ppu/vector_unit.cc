@@ -55,10 +55,14 @@ void VectorUnit::FinishPixel() {
   std::vector<uint8_t> out(size_t(c_.c) * c_.out_elem_bytes);
   for (int ch = 0; ch < c_.c; ++ch) {
     int32_t v = std::numeric_limits<int32_t>::min();
+    int64_t sum = 0;
     for (size_t i = 0; i < p.runs.size(); ++i) {
-      v = std::max(
-          v, LoadElem(&p.window[i * run_bytes_ + size_t(ch) * c_.in_elem_bytes], c_.in_elem_bytes));
+      const int32_t x =
+          LoadElem(&p.window[i * run_bytes_ + size_t(ch) * c_.in_elem_bytes], c_.in_elem_bytes);
+      v = std::max(v, x);
+      sum += x;
     }
+    if (c_.avg) v = PpuAverage(sum, int(p.runs.size()));
     StoreElem(&out[size_t(ch) * c_.out_elem_bytes], OutputStage(v, c_.requant, c_.shift, c_.relu),
               c_.out_elem_bytes);
   }

@@ -1,10 +1,11 @@
-// Vector unit: max-pool, ReLU and requantisation over a GLB tile (HWC in, HWC out), for the
-// layers that are not fused into a conv/linear output.
+// Vector unit: max- and average-pool, ReLU and requantisation over a GLB tile (HWC in, HWC out),
+// for the layers that are not fused into a conv/linear output.
 //
 // Function: for each output pixel, in order: read every window position's channel run (word
-// reads through its GLB port), take the max over the window per channel (or the single element),
-// requantise and/or ReLU, and write the pixel's channel run back. Pixels overlap: the next
-// pixels' window reads go out while earlier ones wait for their data, combine and write. Results,
+// reads through its GLB port), take the max or the average (PpuAverage) over the window per
+// channel (or the single element), requantise and/or ReLU, and write the pixel's channel run
+// back. Pixels overlap: the next pixels' window reads go out while earlier ones wait for their
+// data, combine and write. Results,
 // writes and their order, and every count, are those of one pixel at a time. A command is done
 // when its last write is acknowledged; its index goes on done(). Commands run one after another.
 //

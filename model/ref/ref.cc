@@ -27,6 +27,7 @@ Shape ExpectedOut(const Layer& l) {
     case LayerKind::kLinear:
       return {l.out_channels, 1, 1};
     case LayerKind::kMaxPool:
+    case LayerKind::kAvgPool:
       return {l.in.c, (l.in.h - l.pool_size) / l.pool_stride + 1,
               (l.in.w - l.pool_size) / l.pool_stride + 1};
     default:
@@ -80,26 +81,52 @@ std::vector<int32_t> Linear(const Layer& l, const std::vector<int32_t>& in,
   return out;
 }
 
-std::vector<int32_t> MaxPool(const Layer& l, const std::vector<int32_t>& in) {
+// Every output pixel of a pooling layer from its window's values (CHW): reduce(values).
+template <class Reduce>
+std::vector<int32_t> Pool(const Layer& l, const std::vector<int32_t>& in, Reduce reduce) {
   const Shape& is = l.in;
   const Shape& os = l.out;
   std::vector<int32_t> out(size_t(os.size()));
+  std::vector<int32_t> window;
   for (int c = 0; c < os.c; ++c) {
     for (int oy = 0; oy < os.h; ++oy) {
       for (int ox = 0; ox < os.w; ++ox) {
-        int32_t m = std::numeric_limits<int32_t>::min();
+        window.clear();
         for (int dy = 0; dy < l.pool_size; ++dy) {
           for (int dx = 0; dx < l.pool_size; ++dx) {
             const int y = oy * l.pool_stride + dy;
             const int x = ox * l.pool_stride + dx;
-            m = std::max(m, in[size_t((int64_t(c) * is.h + y) * is.w + x)]);
+            window.push_back(in[size_t((int64_t(c) * is.h + y) * is.w + x)]);
           }
         }
-        out[size_t((int64_t(c) * os.h + oy) * os.w + ox)] = m;
+        out[size_t((int64_t(c) * os.h + oy) * os.w + ox)] = reduce(window);
       }
     }
   }
   return out;
+}
+
+std::vector<int32_t> MaxPool(const Layer& l, const std::vector<int32_t>& in) {
+  return Pool(l, in,
+              [](const std::vector<int32_t>& v) { return *std::max_element(v.begin(), v.end()); });
+}
+
+// The mean sum / n rounded half up: q = floor(sum / n) and remainder 0 <= r < n (C++ division
+// truncates towards zero, so a negative remainder moves q down by one); q + 1 when r / n >= 1/2.
+// The mean of int32 values is an int32.
+std::vector<int32_t> AvgPool(const Layer& l, const std::vector<int32_t>& in) {
+  return Pool(l, in, [](const std::vector<int32_t>& v) {
+    const int64_t n = int64_t(v.size());
+    int64_t sum = 0;
+    for (int32_t x : v) sum += x;
+    int64_t q = sum / n, r = sum % n;
+    if (r < 0) {
+      q -= 1;
+      r += n;
+    }
+    if (2 * r >= n) q += 1;
+    return int32_t(q);
+  });
 }
 
 }  // namespace
@@ -163,7 +190,7 @@ std::vector<int32_t> RefLayer(const Layer& l, const std::vector<int32_t>& in,
   const bool window_fits =
       l.kind == LayerKind::kConv
           ? l.in.h + 2 * l.pad >= l.kernel_h && l.in.w + 2 * l.pad >= l.kernel_w
-          : l.kind != LayerKind::kMaxPool || (l.in.h >= l.pool_size && l.in.w >= l.pool_size);
+          : !l.pools() || (l.in.h >= l.pool_size && l.in.w >= l.pool_size);
   if (!window_fits) Fail(l, "window larger than the input " + ShapeText(l.in));
   const Shape expected = ExpectedOut(l);
   if (!(l.out == expected)) {
@@ -181,6 +208,9 @@ std::vector<int32_t> RefLayer(const Layer& l, const std::vector<int32_t>& in,
       break;
     case LayerKind::kMaxPool:
       out = MaxPool(l, in);
+      break;
+    case LayerKind::kAvgPool:
+      out = AvgPool(l, in);
       break;
     case LayerKind::kRelu:
       out = in;

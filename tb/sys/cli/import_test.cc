@@ -71,15 +71,20 @@ TEST_F(ImportRun, ScaleSimReportPrintsBothConventions) {
   EXPECT_NE(r.out.find("Small2"), std::string::npos);
 }
 
-// An ONNX model from Debian's libonnx-testdata, run as it is.
-TEST_F(ImportRun, AnOnnxConvRunsBitExact) {
-  const std::string model =
-      "/usr/share/libonnx-testdata/data/pytorch-converted/test_Conv2d/model.onnx";
-  if (!std::filesystem::exists(model))
-    GTEST_SKIP() << "libonnx-testdata is not installed: tools/setup installs it";
-  const CliResult r = Cli({"run", "--workload", model, "--kernel", "direct"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("bit-exact"), std::string::npos) << r.out;
+// ONNX models from Debian's libonnx-testdata, run as they are: a conv, and the average pools
+// (pytorch's, and ONNX's own node test with a 32x32 map).
+TEST_F(ImportRun, OnnxConvAndAveragePoolsRunBitExact) {
+  const std::string data = "/usr/share/libonnx-testdata/data/";
+  for (const std::string model :
+       {"pytorch-converted/test_Conv2d", "pytorch-converted/test_AvgPool2d",
+        "pytorch-converted/test_AvgPool2d_stride", "node/test_averagepool_2d_strides"}) {
+    const std::string path = data + model + "/model.onnx";
+    if (!std::filesystem::exists(path))
+      GTEST_SKIP() << "libonnx-testdata is not installed: tools/setup installs it";
+    const CliResult r = Cli({"run", "--workload", path, "--kernel", "direct"});
+    ASSERT_EQ(r.exit_code, 0) << model << ": " << r.err;
+    EXPECT_NE(r.out.find("bit-exact"), std::string::npos) << model << ": " << r.out;
+  }
 }
 
 TEST_F(ImportRun, AWrongKindOrBadRowIsOneLine) {

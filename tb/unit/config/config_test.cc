@@ -390,7 +390,7 @@ TEST(Config, BadWorkloadsAreRejectedWithTheKeyPath) {
   EXPECT_EQ(error("  - {name: a, type: softmax}\n"),
             file +
                 ": layers[0].type: unknown value 'softmax'; allowed: conv | linear | maxpool | "
-                "relu | requant | kwta");
+                "avgpool | relu | requant | kwta");
   EXPECT_EQ(error("  - {name: a, type: requant}\n"),
             file + ": layers[0]: requant needs int32 input (the output of a conv or linear layer)");
   EXPECT_EQ(error("  []\n"), file + ": layers: is empty; allowed: at least one layer");

@@ -94,5 +94,39 @@ TEST(OutputStage, RequantisesThenAppliesRelu) {
   EXPECT_EQ(OutputStage(-1000, false, 0, true), 0);
 }
 
+// The average pool's divider against the reference's AvgPool (floor division and remainder)
+// over windows of 1, 4, 9 and 25 values: int8 windows (every sum near a half) and int32 ones at
+// the limits, where the sum needs 64 bits.
+TEST(PpuAverage, AgreesWithTheReferenceOnRandomAndExtremeWindows) {
+  std::mt19937_64 rng(15);
+  for (int size : {1, 2, 3, 5}) {
+    const int n = size * size;
+    Layer l;
+    l.name = "avg";
+    l.kind = LayerKind::kAvgPool;
+    l.pool_size = l.pool_stride = size;
+    l.in = {1, size, size};
+    l.out = {1, 1, 1};
+    for (int i = 0; i < 20000; ++i) {
+      std::vector<int32_t> window(static_cast<size_t>(n));
+      int64_t sum = 0;
+      for (int32_t& x : window) {
+        const int32_t off = int32_t(rng() % 3);  // at or just inside a limit
+        x = i % 3 == 0   ? (rng() % 2 ? kMax - off : kMin + off)
+            : i % 3 == 1 ? int32_t(rng() % 256) - 128
+                         : int32_t(uint32_t(rng()));
+        sum += x;
+      }
+      ASSERT_EQ(PpuAverage(sum, n), RefLayer(l, window, {})[0]) << "sum " << sum << ", n " << n;
+    }
+  }
+  // Hand-worked: 10 / 4 = 2.5 -> 3, -10 / 4 = -2.5 -> -2, -7 / 4 = -1.75 -> -2, 4 / 9 -> 0.
+  EXPECT_EQ(PpuAverage(10, 4), 3);
+  EXPECT_EQ(PpuAverage(-10, 4), -2);
+  EXPECT_EQ(PpuAverage(-7, 4), -2);
+  EXPECT_EQ(PpuAverage(4, 9), 0);
+  EXPECT_EQ(PpuAverage(int64_t(kMin) * 4, 4), kMin);
+}
+
 }  // namespace
 }  // namespace cssim

@@ -177,6 +177,23 @@ TEST(RefLayer, MaxPoolOverlappingWindows) {
   EXPECT_EQ(RefLayer(l, in, {}), (std::vector<int32_t>{12, 14, 22, 24}));
 }
 
+TEST(RefLayer, AvgPoolRoundsTheMeanHalfUp) {
+  // 1x4x4, 2x2 windows, stride 2: sums 10 (2.5 -> 3), -10 (-2.5 -> -2), 5 (1.25 -> 1) and
+  // -7 (-1.75 -> -2); halves go towards +infinity, like the requantiser.
+  Layer l = MakePool("p", {1, 4, 4}, {1, 2, 2}, 2, 2);
+  l.kind = LayerKind::kAvgPool;
+  const std::vector<int32_t> in{1,  2, -1, -2,  //
+                                3,  4, -3, -4,  //
+                                5,  0, -1, -1,  //
+                                -1, 1, -2, -3};
+  EXPECT_EQ(RefLayer(l, in, {}), (std::vector<int32_t>{3, -2, 1, -2}));
+  // int32 sums beyond int32 (four of INT32_MAX) still average exactly.
+  const int32_t big = std::numeric_limits<int32_t>::max();
+  Layer q = MakePool("q", {1, 2, 2}, {1, 1, 1}, 2, 2);
+  q.kind = LayerKind::kAvgPool;
+  EXPECT_EQ(RefLayer(q, {big, big, big, big}, {}), std::vector<int32_t>{big});
+}
+
 TEST(RefLayer, Relu) {
   const Layer l = MakeElementwise("r", LayerKind::kRelu, {4, 1, 1});
   const std::vector<int32_t> in{-5, 0, 7, std::numeric_limits<int32_t>::min()};
@@ -371,6 +388,7 @@ TEST(Networks, YamlMatchesHandBuiltGsc) {
         EXPECT_EQ(y["out_features"].as<int>(), l.out_channels);
         break;
       case LayerKind::kMaxPool:
+      case LayerKind::kAvgPool:
         EXPECT_EQ(y["size"].as<int>(), l.pool_size);
         EXPECT_EQ(y["stride"].as<int>(l.pool_size), l.pool_stride);
         break;
