@@ -21,6 +21,8 @@ const char* LayerKindName(LayerKind k) {
       return "kwta";
     case LayerKind::kAvgPool:
       return "avgpool";
+    case LayerKind::kAdd:
+      return "add";
   }
   return "unknown";  // unreachable for a valid enum value; keeps -Wreturn-type quiet
 }

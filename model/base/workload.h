@@ -22,8 +22,8 @@ struct Shape {
   bool operator==(const Shape& o) const { return c == o.c && h == o.h && w == o.w; }
 };
 
-enum class LayerKind { kConv, kLinear, kMaxPool, kRelu, kRequant, kKwta, kAvgPool };
-// "conv" | "linear" | "maxpool" | "relu" | "requant" | "kwta" | "avgpool"
+enum class LayerKind { kConv, kLinear, kMaxPool, kRelu, kRequant, kKwta, kAvgPool, kAdd };
+// "conv" | "linear" | "maxpool" | "relu" | "requant" | "kwta" | "avgpool" | "add"
 const char* LayerKindName(LayerKind k);
 
 // Element type of a layer's output: conv/linear produce int32 sums; requant makes int8.
@@ -55,6 +55,12 @@ struct Layer {
   // network input; workload key layers[].input) instead of the previous layer's output: the
   // layers of a SCALE-Sim topology or of a list of Timeloop problems are independent.
   bool own_input = false;
+  // The layer reads the output of the earlier layer `from` (its index; layers[].from names it)
+  // instead of the previous layer's: a branch, as in a residual network's shortcut. -1: none.
+  int from = -1;
+  // add: the element-wise sum of its input and the output of the earlier layer `with` (the same
+  // shape and type), saturated to the type's range (int8 or int32): a residual connection.
+  int with = -1;
   // Filled by validation.
   Shape in, out;
   ElemType in_type = ElemType::kInt8, out_type = ElemType::kInt8;

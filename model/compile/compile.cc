@@ -11,9 +11,18 @@
 
 namespace cssim {
 
+std::vector<bool> ReadLater(const Workload& w) {
+  std::vector<bool> read(w.layers.size(), false);
+  for (const Layer& l : w.layers)
+    for (int k : {l.from, l.with})
+      if (k >= 0) read[size_t(k)] = true;
+  return read;
+}
+
 std::vector<Group> GroupLayers(const Workload& w) {
   std::vector<Group> groups;
   const auto& L = w.layers;
+  const std::vector<bool> referenced = ReadLater(w);
   for (size_t i = 0; i < L.size();) {
     Group g;
     g.first = int(i);
@@ -27,8 +36,12 @@ std::vector<Group> GroupLayers(const Workload& w) {
     } else if (L[i].kind == LayerKind::kRelu) {
       g.relu = true;
     }
-    // A layer with its own input starts a group of its own.
-    const auto absorbable = [&](size_t k) { return k < L.size() && !L[k].own_input; };
+    // A layer with its own input, or reading an earlier layer (from), starts a group of its
+    // own, and so does the layer after one whose output a later layer reads (from, with): that
+    // output must be stored.
+    const auto absorbable = [&](size_t k) {
+      return k < L.size() && !L[k].own_input && L[k].from < 0 && !referenced[k - 1];
+    };
     if (mac && absorbable(j) && L[j].kind == LayerKind::kRequant) {
       g.requant = true;
       g.shift = L[j].shift;
@@ -105,12 +118,18 @@ class Compiler {
     uint64_t in_addr = p.input_addr;
     bool in_is_list = false;
     const std::vector<Group> groups = GroupLayers(w_);
+    std::vector<uint64_t> out_addr(w_.layers.size(), 0);  // per layer that ends an op
     for (size_t gi = 0; gi < groups.size(); ++gi) {
-      if (w_.layers[size_t(groups[gi].first)].own_input) {
+      const Layer& first = w_.layers[size_t(groups[gi].first)];
+      if (first.own_input) {
         in_addr = p.layer_input_addr[size_t(groups[gi].first)];
+        in_is_list = false;
+      } else if (first.from >= 0) {  // a stored output (GroupLayers ends an op there)
+        in_addr = out_addr[size_t(first.from)];
         in_is_list = false;
       }
       Op op = OpOf(p, groups, gi, in_addr, in_is_list);
+      if (first.kind == LayerKind::kAdd) op.with_addr = out_addr[size_t(first.with)];
       switch (op.engine) {
         case OpEngine::kArray:
           CompileConv(cx_, groups[gi], &op);
@@ -130,6 +149,7 @@ class Compiler {
       }
       in_addr = op.out_addr;
       in_is_list = op.out_is_list;
+      out_addr[size_t(op.last_layer)] = op.out_addr;
       p.ops.push_back(std::move(op));
     }
     p.output_addr = in_addr;
@@ -203,9 +223,11 @@ class Compiler {
       op.engine = kind == LayerKind::kKwta ? OpEngine::kKwta : OpEngine::kVector;
     }
     // A k-WTA output feeds the next op as an active list when that op runs sparse-sparse.
+    // Not when a later layer reads it (from, with): those read maps.
     const bool next_mac = gi + 1 < groups.size() && IsMac(groups[gi + 1].main->kind) &&
-                          !groups[gi + 1].main->own_input;
-    op.out_is_list = kind == LayerKind::kKwta && mode_ == Mode::kSparseSparse && next_mac;
+                          !groups[gi + 1].main->own_input && groups[gi + 1].main->from < 0;
+    op.out_is_list = kind == LayerKind::kKwta && mode_ == Mode::kSparseSparse && next_mac &&
+                     !ReadLater(w_)[size_t(g.last)];
     op.out_addr = Alloc(op.out_is_list ? uint64_t(last.kwta_k()) * kActEntryBytes
                                        : uint64_t(last.out.size()) * ElemBytes(last.out_type));
     if (in_is_list && op.engine != OpEngine::kSparseSparse)

@@ -266,9 +266,10 @@ void CompileVector(const CompileContext& cx, const Group& g, Op* op) {
   const int win = pool ? l.pool_size : 1, stride = pool ? l.pool_stride : 1;
   const int C = l.in.c, H = l.in.h, W = l.in.w, Ho = last.out.h, Wo = last.out.w;
   const int in_elem = ElemBytes(l.in_type), out_elem = ElemBytes(last.out_type);
+  const bool add = l.kind == LayerKind::kAdd;  // a second input, the size of the first
   auto need = [&](int rows_out) {
     const int64_t rows_in = std::min<int64_t>(H, int64_t(rows_out - 1) * stride + win);
-    return AlignUp(uint64_t(rows_in) * W * C * in_elem) +
+    return AlignUp(uint64_t(rows_in) * W * C * in_elem) * (add ? 2 : 1) +
            AlignUp(uint64_t(rows_out) * Wo * C * out_elem);
   };
   if (need(1) > cx.half) TooSmall(cx, l, need(1));
@@ -295,17 +296,24 @@ void CompileVector(const CompileContext& cx, const Group& g, Op* op) {
     v.oy0 = oy0;
     v.iy0 = iy0;
     v.in_base = base;
-    v.out_base = base + uint32_t(AlignUp(uint64_t(iy1 - iy0) * W * C * in_elem));
+    const uint32_t in_bytes = uint32_t(AlignUp(uint64_t(iy1 - iy0) * W * C * in_elem));
+    v.in2_base = base + in_bytes;
+    v.out_base = base + in_bytes * (add ? 2 : 1);
     v.in_elem_bytes = in_elem;
     v.out_elem_bytes = out_elem;
     v.max = l.kind == LayerKind::kMaxPool;
     v.avg = l.kind == LayerKind::kAvgPool;
+    v.add = add;
     v.requant = g.requant;
     v.shift = g.shift;
     v.relu = g.relu;
     t.vectors = {v};
     t.loads = {ContiguousDma(false, DataType::kInput, op->in_addr + uint64_t(iy0) * W * C * in_elem,
                              v.in_base, uint32_t(int64_t(iy1 - iy0) * W * C * in_elem))};
+    if (add)
+      t.loads.push_back(ContiguousDma(false, DataType::kInput,
+                                      op->with_addr + uint64_t(iy0) * W * C * in_elem, v.in2_base,
+                                      uint32_t(int64_t(iy1 - iy0) * W * C * in_elem)));
     t.stores = {ContiguousDma(true, DataType::kOutput,
                               op->out_addr + uint64_t(oy0) * Wo * C * out_elem, v.out_base,
                               uint32_t(v.out_pixels * C * out_elem))};

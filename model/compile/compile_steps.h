@@ -28,6 +28,8 @@ struct Group {
 // Conv/linear absorb a following requant and then a ReLU; max-pool absorbs a following ReLU; a
 // lone requant or ReLU is its own group (the k-WTA unit absorbs nothing).
 std::vector<Group> GroupLayers(const Workload& w);
+// Per layer: whether a later layer reads its output (Layer::from, Layer::with).
+std::vector<bool> ReadLater(const Workload& w);
 
 // What every step reads, and the per-layer tables of the Program it fills in.
 struct CompileContext {

@@ -236,6 +236,8 @@ struct VectorCmd {
   int in_elem_bytes = 1, out_elem_bytes = 1;
   bool max = false;  // max over the window
   bool avg = false;  // the window's average (PpuAverage); neither: the single element
+  bool add = false;  // the element plus the same element at in2_base (PpuAdd), win 1
+  uint32_t in2_base = 0;
   bool requant = false;
   int shift = 0;
   bool relu = false;
@@ -330,6 +332,7 @@ struct Op {
   int first_layer = 0, last_layer = 0;
   int64_t macs = 0;  // dense-equivalent MACs of the layer (the work a dense engine does)
   uint64_t in_addr = 0, w_addr = 0, id_addr = 0, out_addr = 0;  // DRAM tensors
+  uint64_t with_addr = 0;    // add: the other operand (the output of the layer `with` names)
   bool in_is_list = false;   // the input is an active list (sparse-sparse)
   bool out_is_list = false;  // the output is an active list (k-WTA feeding sparse-sparse)
   // CS packing (engine kCs or kSparseSparse): kernels per group, groups, and the slots

@@ -141,7 +141,7 @@ ArchSpec ReadArch(const std::string& file, const YAML::Node& root) {
 
 LayerKind ParseLayerKind(const std::string& s) {
   for (LayerKind k : {LayerKind::kConv, LayerKind::kLinear, LayerKind::kMaxPool, LayerKind::kRelu,
-                      LayerKind::kRequant, LayerKind::kKwta, LayerKind::kAvgPool})
+                      LayerKind::kRequant, LayerKind::kKwta, LayerKind::kAvgPool, LayerKind::kAdd})
     if (s == LayerKindName(k)) return k;
   throw SimError("layer type '" + s + "' passed the schema but has no LayerKind");
 }
@@ -250,6 +250,7 @@ Layer ReadLayer(const ParamReader& r, const Shape& in, ElemType in_type) {
       break;
     }
     case LayerKind::kRelu:
+    case LayerKind::kAdd:  // `with` is checked by ReadWorkload, which knows the other layers
       l.out = in;
       l.out_type = in_type;
       break;
@@ -310,8 +311,38 @@ Workload ReadWorkload(const std::string& file, const YAML::Node& root) {
       shape = s;
       type = ElemType::kInt8;
     }
+    // A layer with `from` reads an earlier layer's output instead of the previous layer's.
+    const auto earlier = [&](const std::string& key) {
+      const std::string name = lr.String(key);
+      const auto at = index_of.find(name);
+      if (at == index_of.end())
+        lr.Fail(key, "'" + name + "' is not an earlier layer",
+                "the name of a layer listed before this one");
+      return at->second;
+    };
+    int from = -1;
+    if (lr.Has("from")) {
+      if (own) lr.Fail("from", "given together with input", "either input or from");
+      from = int(earlier("from"));
+      shape = w.layers[size_t(from)].out;
+      type = w.layers[size_t(from)].out_type;
+    }
     Layer l = ReadLayer(lr, shape, type);
     l.own_input = own;
+    l.from = from;
+    if (l.kind == LayerKind::kAdd) {
+      l.with = int(earlier("with"));
+      const Layer& other = w.layers[size_t(l.with)];
+      if (!(other.out == l.in) || other.out_type != l.in_type) {
+        const auto text = [](const Shape& s, ElemType t) {
+          return ShapeText(s) + (t == ElemType::kInt8 ? " int8" : " int32");
+        };
+        lr.Fail("with",
+                "'" + other.name + "' gives " + text(other.out, other.out_type) +
+                    ", the input is " + text(l.in, l.in_type),
+                "a layer whose output has the input's shape and type");
+      }
+    }
     const auto [it, fresh] = index_of.emplace(l.name, i);
     if (!fresh)
       lr.Fail("name", "duplicate layer name '" + l.name + "' (also layers[" +
@@ -459,6 +490,8 @@ std::string ToYaml(const Workload& w) {
     {
       FlowMap m(out);
       m("name", l.name)("type", LayerKindName(l.kind));
+      if (l.from >= 0) m("from", w.layers[size_t(l.from)].name);
+      if (l.with >= 0) m("with", w.layers[size_t(l.with)].name);
       if (l.own_input) {
         out << YAML::Key << "input" << YAML::Value;
         FlowMap shape(out);
@@ -485,6 +518,7 @@ std::string ToYaml(const Workload& w) {
         case LayerKind::kKwta:
         case LayerKind::kRequant:
         case LayerKind::kRelu:
+        case LayerKind::kAdd:
           break;
       }
       WriteKeys(out, "layers[]", LayerKeys(), l, LayerKindName(l.kind));  // after the above

@@ -36,10 +36,18 @@ KeyTable<Layer> BuildLayerKeys() {
   KeyTable<Layer> t(w);
   t.Unbound(TextDef(w, "layers[].name", "layer name, unique in the workload"))
       .Unbound(EnumDef(w, "layers[].type", "",
-                       {"conv", "linear", "maxpool", "avgpool", "relu", "requant", "kwta"},
+                       {"conv", "linear", "maxpool", "avgpool", "relu", "requant", "kwta", "add"},
                        "conv and linear take int8 and produce int32; requant takes int32 and "
                        "produces int8; relu, maxpool and avgpool (the window's mean, rounded "
-                       "half up) keep the type; kwta takes int8"))
+                       "half up) keep the type; kwta takes int8; add (its input plus the output "
+                       "of the layer named by with, saturated) keeps the type"))
+      .Unbound(TextDef(w, "layers[].from",
+                       "read the output of this earlier layer instead of the previous "
+                       "layer's (a branch, such as a residual shortcut)"))
+      .Unbound(ForTypes(TextDef(w, "layers[].with",
+                                "the earlier layer whose output is added to the input (same "
+                                "shape and type)"),
+                        "add"))
       .Unbound(ContainerDef(w, "layers[].input", "map",
                             "the layer's own input, generated from the seed like the network "
                             "input, instead of the previous layer's output (independent "

@@ -15,8 +15,8 @@ namespace cssim {
 namespace {
 
 constexpr const char* kSupported =
-    "Conv, Gemm, MatMul, MaxPool, AveragePool, Relu, Flatten, Reshape, Transpose (of a weight); "
-    "Add is not supported yet";
+    "Conv, Gemm, MatMul, MaxPool, AveragePool, Relu, Add (of two data tensors of one shape), "
+    "Flatten, Reshape, Transpose (of a weight)";
 
 struct Tensor {
   int c = 0, h = 0, w = 0;
@@ -54,6 +54,7 @@ class Importer {
            "shape of rank " + std::to_string(d.size()) + " with unknown or zero sizes",
            "[N, C, H, W], [N, C, L] or [N, F] with known sizes");
     cur_name_ = in->name();
+    produced_[cur_name_] = {cur_, ""};
     YAML::Node doc;
     doc["name"] = g_.name().empty() ? Stem() : g_.name();
     doc["input"]["channels"] = cur_.c;
@@ -116,13 +117,34 @@ class Importer {
         Fail(where, "a weight dimension of " + std::to_string(x), "1..2^30");
   }
 
-  // The node reads the chain's current tensor (and, for a MAC layer, one weight).
-  void NeedsCurrent(const std::string& where, const onnx::NodeProto& n) const {
-    if (n.input_size() < 1 || n.input(0) != cur_name_)
-      Fail(where,
-           "reads '" + (n.input_size() ? n.input(0) : std::string()) +
-               "', not the previous node's output '" + cur_name_ + "'",
-           "a chain of nodes (cssim has no branches yet)");
+  // The node reads data tensor `name` (and, for a MAC layer, one weight): the previous node's
+  // output, or an earlier one's, which the node's first layer then reads with `from`.
+  void Select(const std::string& where, const std::string& name) {
+    if (name == cur_name_) return;
+    const auto it = produced_.find(name);
+    if (it == produced_.end())
+      Fail(where, "reads '" + name + "', which no earlier node produces",
+           "the output of an earlier node (the graph in topological order)");
+    if (it->second.layer.empty())
+      Fail(where, "reads the graph input '" + name + "' after other nodes",
+           "the graph input read by the first node only");
+    cur_ = it->second.t;
+    cur_name_ = name;
+    from_ = it->second.layer;
+  }
+  // Appends a layer; the first after a Select of an earlier tensor reads it (from).
+  void Append(YAML::Node l) {
+    if (!from_.empty()) {
+      YAML::Node ordered;
+      for (const auto& kv : l) {
+        ordered[kv.first.Scalar()] = kv.second;
+        if (kv.first.Scalar() == "name") ordered["from"] = from_;
+      }
+      l = ordered;
+      from_.clear();
+    }
+    last_layer_ = l["name"].Scalar();
+    layers_.push_back(l);
   }
   const std::vector<int64_t>& Weight(const std::string& where, const std::string& name) const {
     const auto it = weights_.find(name);
@@ -140,8 +162,9 @@ class Importer {
     r["name"] = "requant" + std::to_string(requants_++);
     r["type"] = "requant";
     r["shift"] = std::min<int64_t>(31, int64_t(std::ceil(std::log2(15.0 * double(cur_.fan_in)))));
-    layers_.push_back(r);
+    Append(r);
     cur_.int32 = false;
+    produced_[cur_name_] = {cur_, last_layer_};  // later readers take the int8 version
   }
 
   std::string Name(const onnx::NodeProto& n, int i) {
@@ -164,7 +187,39 @@ class Importer {
       weights_[n.output(0)] = d;
       return;
     }
-    NeedsCurrent(where, n);
+    if (n.input_size() < 1) Fail(where, "has no input", "a data tensor");
+    if (op == "Add") {
+      // The operand that is not the previous node's output (either may be) is added to it.
+      if (n.input_size() != 2) Fail(where, std::to_string(n.input_size()) + " inputs", "2");
+      const bool swap = n.input(1) == cur_name_;
+      const std::string& mine = n.input(swap ? 1 : 0);
+      const std::string& other = n.input(swap ? 0 : 1);
+      for (const std::string& t : {mine, other})
+        if (weights_.count(t))
+          Fail(where, "adds the constant '" + t + "'", "two data tensors (no bias adds)");
+      Select(where, mine);
+      const auto it = produced_.find(other);
+      if (it == produced_.end() || it->second.layer.empty() || other == cur_name_)
+        Fail(where, "adds '" + other + "', not an earlier node's output",
+             "the outputs of two earlier nodes");
+      const Tensor& t = it->second.t;
+      if (t.c != cur_.c || t.h != cur_.h || t.w != cur_.w)
+        Fail(where,
+             "operands of " + Text(cur_) + " and " + Text(t) + " (cssim's add does not broadcast)",
+             "two tensors of one shape");
+      if (t.int32 != cur_.int32) ToInt8();
+      if (t.int32 != cur_.int32)
+        Fail(where, "adds an int32 sum ('" + other + "') to an int8 tensor",
+             "operands of one type (requantise the sum first)");
+      YAML::Node l;
+      l["name"] = Name(n, i);
+      l["type"] = "add";
+      l["with"] = it->second.layer;
+      Append(l);
+      Produce(n.output(0));
+      return;
+    }
+    Select(where, n.input(0));
     YAML::Node l;
     if (op == "Conv") {
       const std::vector<int64_t>& w = Weight(where, n.input_size() > 1 ? n.input(1) : "");
@@ -229,7 +284,8 @@ class Importer {
     } else if (op == "Flatten" || op == "Reshape") {
       // cssim's linear layer flattens its input (c, y, x) itself: nothing to run; the tensor
       // keeps its shape until a Gemm/MatMul takes all of it.
-      cur_name_ = n.output(0);
+      if (!from_.empty()) Fail(where, "reshapes an earlier node's output", "the previous node's");
+      Produce(n.output(0));
       return;
     } else {
       Fail(where, "op type '" + op + "' is not supported", kSupported);
@@ -239,8 +295,17 @@ class Importer {
     ordered["name"] = l["name"];
     for (const auto& kv : l)
       if (kv.first.Scalar() != "name") ordered[kv.first.Scalar()] = kv.second;
-    layers_.push_back(ordered);
-    cur_name_ = n.output(0);
+    Append(ordered);
+    Produce(n.output(0));
+  }
+
+  // The current tensor is `name`, made by the last layer appended.
+  void Produce(const std::string& name) {
+    cur_name_ = name;
+    produced_[name] = {cur_, last_layer_};
+  }
+  static std::string Text(const Tensor& t) {
+    return std::to_string(t.c) + "x" + std::to_string(t.h) + "x" + std::to_string(t.w);
   }
 
   // The graph's declared output shape, when it has one, must be what cssim inferred.
@@ -269,6 +334,15 @@ class Importer {
   std::map<std::string, std::vector<int64_t>> weights_;  // initializer dims (and transposes)
   Tensor cur_;
   std::string cur_name_;
+  // Every data tensor made so far: its shape and the layer that made it ("" for the graph
+  // input), so that a later node can read it (from) or add it (with).
+  struct Made {
+    Tensor t;
+    std::string layer;
+  };
+  std::map<std::string, Made> produced_;
+  std::string from_;        // the next appended layer reads this layer's output
+  std::string last_layer_;  // the name of the last layer appended
   YAML::Node layers_{YAML::NodeType::Sequence};
   std::set<std::string> names_;
   int requants_ = 0;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 namespace cssim {
 
@@ -34,6 +35,14 @@ inline int32_t PpuAverage(int64_t sum, int n) {
   int64_t q = num / den;
   if (num % den != 0 && num < 0) q -= 1;  // C++ truncates towards zero
   return int32_t(q);
+}
+
+// The residual adder: the sum of two elements (int64, from int32 operands) saturated to the
+// elements' type, int8 (1 byte) or int32 (4).
+inline int32_t PpuAdd(int64_t sum, int elem_bytes) {
+  const int64_t hi = elem_bytes == 1 ? 127 : std::numeric_limits<int32_t>::max();
+  const int64_t lo = elem_bytes == 1 ? -128 : std::numeric_limits<int32_t>::min();
+  return int32_t(sum > hi ? hi : sum < lo ? lo : sum);
 }
 
 inline int32_t OutputStage(int32_t x, bool requant, int shift, bool relu) {

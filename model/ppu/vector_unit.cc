@@ -25,6 +25,8 @@ void VectorUnit::StartPixel(Cycle now) {
   const int64_t index = next_pixel_++;
   const int oy = c_.oy0 + int(index / c_.out_w), ox = int(index % c_.out_w);
   Pixel p;
+  if (c_.add)  // the other operand's run, laid out like the input
+    p.runs.push_back(c_.in2_base + uint32_t(index) * run_bytes_);
   for (int dy = 0; dy < c_.win; ++dy)
     for (int dx = 0; dx < c_.win; ++dx) {
       const int iy = oy * c_.stride + dy, ix = ox * c_.stride + dx;
@@ -63,6 +65,7 @@ void VectorUnit::FinishPixel() {
       sum += x;
     }
     if (c_.avg) v = PpuAverage(sum, int(p.runs.size()));
+    if (c_.add) v = PpuAdd(sum, c_.in_elem_bytes);
     StoreElem(&out[size_t(ch) * c_.out_elem_bytes], OutputStage(v, c_.requant, c_.shift, c_.relu),
               c_.out_elem_bytes);
   }

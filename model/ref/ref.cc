@@ -223,7 +223,24 @@ std::vector<int32_t> RefLayer(const Layer& l, const std::vector<int32_t>& in,
     case LayerKind::kKwta:
       out = KwtaRef(l.in, in, l.kwta_k());
       break;
+    case LayerKind::kAdd:
+      Fail(l, "an add has two operands (RefAdd)");
   }
+  return out;
+}
+
+std::vector<int32_t> RefAdd(const Layer& l, const std::vector<int32_t>& in,
+                            const std::vector<int32_t>& other) {
+  if (l.kind != LayerKind::kAdd) Fail(l, "RefAdd on a layer that is not an add");
+  if (int64_t(in.size()) != l.in.size() || other.size() != in.size())
+    Fail(l, "operands of " + std::to_string(in.size()) + " and " + std::to_string(other.size()) +
+                " values for a " + ShapeText(l.in) + " input");
+  const bool int8 = l.in_type == ElemType::kInt8;
+  const int64_t lo = int8 ? -128 : std::numeric_limits<int32_t>::min();
+  const int64_t hi = int8 ? 127 : std::numeric_limits<int32_t>::max();
+  std::vector<int32_t> out(in.size());
+  for (size_t i = 0; i < in.size(); ++i)
+    out[i] = int32_t(std::clamp<int64_t>(int64_t(in[i]) + other[i], lo, hi));
   return out;
 }
 
@@ -233,11 +250,15 @@ std::vector<std::vector<int32_t>> RefNetwork(const Workload& w) {
   std::vector<std::vector<int32_t>> outputs;
   outputs.reserve(w.layers.size());
   for (size_t i = 0; i < w.layers.size(); ++i) {
-    if (w.layers[i].own_input) {
+    const Layer& l = w.layers[i];
+    if (l.own_input) {
       const std::vector<int8_t> own = GenerateLayerInput(w, i);
       x.assign(own.begin(), own.end());
+    } else if (l.from >= 0) {
+      x = outputs[size_t(l.from)];
     }
-    outputs.push_back(RefLayer(w.layers[i], x, GenerateWeights(w, i)));
+    outputs.push_back(l.kind == LayerKind::kAdd ? RefAdd(l, x, outputs[size_t(l.with)])
+                                                : RefLayer(l, x, GenerateWeights(w, i)));
     x = outputs.back();
   }
   return outputs;

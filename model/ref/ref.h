@@ -33,9 +33,14 @@ std::vector<int64_t> KwtaWinners(const Shape& s, const std::vector<int32_t>& chw
 // inconsistent (a bug in the caller or in shape inference), or if a sum overflows int32.
 std::vector<int32_t> RefLayer(const Layer& l, const std::vector<int32_t>& in,
                               const std::vector<int8_t>& weights);
+// Output of an add layer: in + other element by element, saturated to the range of l.in_type.
+// RefLayer refuses an add (it has only one operand).
+std::vector<int32_t> RefAdd(const Layer& l, const std::vector<int32_t>& in,
+                            const std::vector<int32_t>& other);
 
 // Runs the whole network on GenerateInput(w) with GenerateWeights(w, i) (a layer with its own
-// input reads GenerateLayerInput(w, i)): element i is the output of layer i.
+// input reads GenerateLayerInput(w, i), one with `from` that layer's output, an add also the
+// output of its `with`): element i is the output of layer i.
 std::vector<std::vector<int32_t>> RefNetwork(const Workload& w);
 
 }  // namespace cssim

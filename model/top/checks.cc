@@ -100,6 +100,7 @@ bool NeedsReference(const Program& program, bool check_outputs) {
 
 std::vector<int32_t> LayerInput(const Workload& w, const RefOutputs& ref, int i) {
   const bool own = w.layers[size_t(i)].own_input;
+  if (w.layers[size_t(i)].from >= 0) return ref[size_t(w.layers[size_t(i)].from)];
   if (i > 0 && !own) return ref[size_t(i - 1)];
   const std::vector<int8_t> in = own ? GenerateLayerInput(w, size_t(i)) : GenerateInput(w);
   return std::vector<int32_t>(in.begin(), in.end());

@@ -21,7 +21,8 @@ using RefOutputs = std::vector<std::vector<int32_t>>;
 bool NeedsReference(const Program& program, bool check_outputs);
 
 // Input of layer `i` of the reference network: the generated input for layer 0, its own
-// generated input for a layer with one (Layer::own_input), else the previous layer's output.
+// generated input for a layer with one (Layer::own_input), the output of layer `from` for one
+// with that, else the previous layer's output.
 std::vector<int32_t> LayerInput(const Workload& w, const RefOutputs& ref, int i);
 
 // MACs each op of `program` must perform: the array does every MAC of the layer; the CS engine

@@ -375,10 +375,11 @@ TEST(Config, BadWorkloadsAreRejectedWithTheKeyPath) {
   EXPECT_EQ(error("  - {name: a, type: relu}\n  - {name: b, type: relu}\n"
                   "  - {name: a, type: relu}\n"),
             file + ": layers[2].name: duplicate layer name 'a' (also layers[0])");
-  EXPECT_EQ(error("  - {name: a, type: conv, out_channels: 2, kernel: 3, shift: 2}\n"),
-            file +
-                ": layers[0].shift: not a key of type 'conv'; allowed: name, type, "
-                "input, out_channels, kernel, kernel_h, kernel_w, stride, pad, weight_density");
+  EXPECT_EQ(
+      error("  - {name: a, type: conv, out_channels: 2, kernel: 3, shift: 2}\n"),
+      file +
+          ": layers[0].shift: not a key of type 'conv'; allowed: name, type, "
+          "from, input, out_channels, kernel, kernel_h, kernel_w, stride, pad, weight_density");
   EXPECT_EQ(error("  - {name: a, type: conv, out_channels: 2}\n"),
             file +
                 ": layers[0].kernel: missing required key; allowed: kernel, or kernel_h and "
@@ -390,7 +391,7 @@ TEST(Config, BadWorkloadsAreRejectedWithTheKeyPath) {
   EXPECT_EQ(error("  - {name: a, type: softmax}\n"),
             file +
                 ": layers[0].type: unknown value 'softmax'; allowed: conv | linear | maxpool | "
-                "avgpool | relu | requant | kwta");
+                "avgpool | relu | requant | kwta | add");
   EXPECT_EQ(error("  - {name: a, type: requant}\n"),
             file + ": layers[0]: requant needs int32 input (the output of a conv or linear layer)");
   EXPECT_EQ(error("  []\n"), file + ": layers: is empty; allowed: at least one layer");

@@ -234,11 +234,11 @@ TEST(Keys, EveryRowIsBoundExceptTheHandWrittenOnes) {
   // The layer keys whose default, member or writing depends on the layer's type or input.
   EXPECT_THAT(
       UnboundKeys(LayerKeys()),
-      ElementsAre("layers[].name", "layers[].type", "layers[].input", "layers[].input.channels",
-                  "layers[].input.height", "layers[].input.width", "layers[].out_channels",
-                  "layers[].out_features", "layers[].kernel", "layers[].kernel_h",
-                  "layers[].kernel_w", "layers[].stride", "layers[].pad", "layers[].size",
-                  "layers[].weight_density"));
+      ElementsAre("layers[].name", "layers[].type", "layers[].from", "layers[].with",
+                  "layers[].input", "layers[].input.channels", "layers[].input.height",
+                  "layers[].input.width", "layers[].out_channels", "layers[].out_features",
+                  "layers[].kernel", "layers[].kernel_h", "layers[].kernel_w", "layers[].stride",
+                  "layers[].pad", "layers[].size", "layers[].weight_density"));
 }
 
 TEST(Keys, EveryRowIsInTheSchemaWithUnitAndMeaning) {

@@ -102,8 +102,8 @@ TEST_F(OnnxTestdata, WhatCssimCannotRunIsOneLineNamingTheNode) {
        "padding)"},
       {"test_LeakyReLU",
        ": graph.node[0] ('', LeakyRelu): op type 'LeakyRelu' is not supported; allowed: Conv, "
-       "Gemm, MatMul, MaxPool, AveragePool, Relu, Flatten, Reshape, Transpose (of a weight); Add "
-       "is not supported yet"},
+       "Gemm, MatMul, MaxPool, AveragePool, Relu, Add (of two data tensors of one shape), Flatten, "
+       "Reshape, Transpose (of a weight)"},
   };
   for (const auto& [name, error] : refused)
     EXPECT_EQ(ErrorOf(kData + name + "/model.onnx"), error) << name;

@@ -400,6 +400,9 @@ TEST(Networks, YamlMatchesHandBuiltGsc) {
         break;
       case LayerKind::kRelu:
         break;
+      case LayerKind::kAdd:
+        EXPECT_EQ(y["with"].as<std::string>(), w.layers[size_t(l.with)].name);
+        break;
     }
   }
 }
