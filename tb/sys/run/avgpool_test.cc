@@ -7,6 +7,7 @@
 #include "model/config/config.h"
 #include "model/ref/ref.h"
 #include "model/top/run.h"
+#include "tb/common/clock_loops.h"
 #include "tb/common/input_error.h"
 #include "tb/common/temp_file.h"
 
@@ -55,18 +56,8 @@ TEST(AvgPool, RunsBitExactOnTheVectorUnit) {
   }
 }
 
-// SystemC elaborates once per process: one SystemC run in this test.
 TEST(AvgPool, BothClockLoopsAgree) {
-  const Workload w = LoadWorkload(WriteTemp("net.yaml", kNet));
-  const ArchSpec arch = LoadArch("default");
-  const EnergyTable table = LoadEnergyTable("45nm");
-  RunOptions o;
-  o.kernel = Kernel::kDirect;
-  const RunResult direct = cssim::Run(arch, w, table, o);
-  o.kernel = Kernel::kSystemC;
-  const RunResult sc = cssim::Run(arch, w, table, o);
-  EXPECT_EQ(sc.cycles, direct.cycles);
-  EXPECT_EQ(sc.energy.total_pj, direct.energy.total_pj);
+  ExpectClockLoopsAgree(LoadWorkload(WriteTemp("net.yaml", kNet)));
 }
 
 TEST(AvgPool, AWindowLargerThanTheMapIsRefused) {
