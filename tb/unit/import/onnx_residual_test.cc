@@ -11,6 +11,7 @@
 #include "model/base/error.h"
 #include "model/config/config.h"
 #include "model/top/run.h"
+#include "tb/common/input_error.h"
 
 namespace cssim {
 namespace {
@@ -102,13 +103,10 @@ TEST(OnnxResidual, TheBlockRunsBitExact) {
   EXPECT_EQ(r.output_check, "bit-exact");
 }
 
+// The error line without its leading file name.
 std::string ErrorOf(const std::string& path) {
-  try {
-    LoadWorkload(path);
-  } catch (const InputError& e) {
-    return std::string(e.what()).substr(path.size());
-  }
-  return "";
+  const std::string e = InputErrorOf([&] { LoadWorkload(path); });
+  return e.size() < path.size() ? e : e.substr(path.size());
 }
 
 TEST(OnnxResidual, AnAddCssimCannotRunIsOneLine) {

@@ -12,6 +12,7 @@
 
 #include "model/base/error.h"
 #include "model/config/config.h"
+#include "tb/common/input_error.h"
 
 namespace cssim {
 namespace {
@@ -47,13 +48,10 @@ int64_t GraphMacs(const onnx::ModelProto& m) {
   return 0;
 }
 
+// The error line without its leading file name.
 std::string ErrorOf(const std::string& path) {
-  try {
-    LoadWorkload(path);
-  } catch (const InputError& e) {
-    return std::string(e.what()).substr(path.size());
-  }
-  return "";
+  const std::string e = InputErrorOf([&] { LoadWorkload(path); });
+  return e.size() < path.size() ? e : e.substr(path.size());
 }
 
 class OnnxTestdata : public ::testing::Test {
